@@ -1,0 +1,82 @@
+/**
+ * The adapter interface every backend implements. The harness runner does everything
+ * else (data, timing, evaluation, results) identically for all of them, so an adapter
+ * holds only what is specific to its framework: build the model, train, predict.
+ *
+ * Frameworks plug in through one small registry (`registry.ts`), loaded lazily, so a
+ * backend whose native library is missing costs nothing until it is asked for.
+ */
+import type { Batch, ImageLayout, LabelFormat } from '@rosetta/data';
+import type { ModelName } from './spec.js';
+import type { Weights } from './weights.js';
+
+/** What a loaded backend says about itself; stored in every results file. */
+export interface BackendInfo {
+  /** Framework name as given on the command line, e.g. "tfjs-wasm". */
+  readonly framework: string;
+  /** Backend / execution provider actually in use, e.g. "wasm (simd, 2 threads)", "CUDAExecutionProvider". */
+  readonly backend: string;
+  /** "cpu" or a GPU description. */
+  readonly device: string;
+  /** Versions of the packages that matter, e.g. {"@tensorflow/tfjs-core": "4.22.0"}. */
+  readonly versions: Readonly<Record<string, string>>;
+  /** Every way this backend departs from SPEC.md, stated rather than hidden. */
+  readonly deviations: readonly string[];
+}
+
+/** How the iterator must shape batches for this framework. */
+export interface InputFormat {
+  readonly layout: ImageLayout;
+  readonly labels: LabelFormat;
+}
+
+export interface ModelOptions {
+  readonly model: ModelName;
+  /** Initial parameters in the canonical layout (weights.ts). */
+  readonly weights: Weights;
+  /** Seed for framework-private randomness (dropout masks). */
+  readonly seed: number;
+  /** Parity runs switch dropout off so that frameworks can be compared step by step. */
+  readonly dropout: boolean;
+}
+
+/**
+ * Called by an adapter after every completed chunk of training steps with one loss per
+ * step. Most adapters report after every step; one that runs several steps per device
+ * call (an ONNX Loop) reports per chunk, and the runner spreads the chunk's time over it.
+ * Throws to stop training (e.g. on a NaN loss); the adapter must let the error through.
+ */
+export type StepReporter = (losses: Float32Array) => void;
+
+export interface TrainableModel {
+  /**
+   * Trains on every batch of one epoch, in order. A batch buffer is reused by the
+   * iterator, so the adapter must be done with a batch before pulling the next one.
+   */
+  trainEpoch(batches: Iterable<Batch>, report: StepReporter): Promise<void>;
+  /** Logits [batch.size, classes] in inference mode (dropout off). */
+  predict(batch: Batch): Promise<Float32Array>;
+  /** Current parameters in the canonical layout (for parity checks and export). */
+  weights(): Promise<Map<string, { shape: readonly number[]; data: Float32Array }>>;
+  dispose(): void;
+}
+
+export interface Backend {
+  readonly info: BackendInfo;
+  readonly input: InputFormat;
+  createModel(options: ModelOptions): Promise<TrainableModel>;
+  dispose?(): Promise<void> | void;
+}
+
+/** Thrown by `Framework.load` when the backend cannot run here; becomes `status: "unavailable"`. */
+export class BackendUnavailableError extends Error {
+  override readonly name = 'BackendUnavailableError';
+}
+
+export interface Framework {
+  readonly name: string;
+  /** One line for `--help` and the README. */
+  readonly description: string;
+  /** Loads native libraries / WASM binaries; throws BackendUnavailableError with the real reason. */
+  load(): Promise<Backend>;
+}

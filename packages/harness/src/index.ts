@@ -1,0 +1,3 @@
+export * from './spec.js';
+export * from './weights.js';
+export * from './framework.js';
