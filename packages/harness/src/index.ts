@@ -1,3 +1,4 @@
 export * from './spec.js';
 export * from './weights.js';
 export * from './framework.js';
+export * from './results.js';
