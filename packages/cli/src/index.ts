@@ -1,1 +1,3 @@
-export {};
+export { program } from './program.js';
+export { PRESETS, type Preset, type PresetName } from './presets.js';
+export { workspaceRoot } from './workspace.js';

@@ -2,3 +2,8 @@ export * from './spec.js';
 export * from './weights.js';
 export * from './framework.js';
 export * from './results.js';
+export * from './timing.js';
+export * from './progress.js';
+export * from './environment.js';
+export * from './registry.js';
+export * from './runner.js';

@@ -11,6 +11,7 @@
  *   update (z), reset (r), candidate (h): the Keras and ONNX order; one bias of 3 * units
  *   (Keras reset_after = false has a single bias; ONNX's Wb + Rb sum to it).
  */
+import { createHash } from 'node:crypto';
 import seedrandom from 'seedrandom';
 import { CNN_SPEC, RNN_SPEC, type ModelName } from './spec.js';
 
@@ -98,4 +99,22 @@ export function initialWeights(model: ModelName, seed: number): Map<string, Tens
     weights.set(spec.name, { shape: spec.shape, data });
   }
   return weights;
+}
+
+/**
+ * SHA-256 of the parameters' float32 bytes (little-endian, as every supported platform
+ * stores them), concatenated in `parameterSpecs` order: two runs that record the same
+ * checksum started from the same numbers, whichever framework they ran on.
+ */
+export function weightsSha256(model: ModelName, weights: Weights): string {
+  const hash = createHash('sha256');
+  for (const spec of parameterSpecs(model)) {
+    const tensor = weights.get(spec.name);
+    if (!tensor) throw new Error(`weights for ${model} lack "${spec.name}"`);
+    if (tensor.data.length !== size(spec.shape)) {
+      throw new Error(`"${spec.name}" holds ${tensor.data.length} values; its shape [${spec.shape.join(', ')}] needs ${size(spec.shape)}`);
+    }
+    hash.update(new Uint8Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength));
+  }
+  return hash.digest('hex');
 }

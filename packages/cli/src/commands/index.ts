@@ -1,0 +1,10 @@
+/**
+ * The subcommands, one module each. To add one (report, parity, bench), write
+ * commands/<name>.ts exporting a factory that returns a commander Command, and list it here.
+ */
+import type { Command } from 'commander';
+import { dataCommand } from './data.js';
+import { frameworksCommand } from './frameworks.js';
+import { trainCommand } from './train.js';
+
+export const commands: ReadonlyArray<() => Command> = [trainCommand, dataCommand, frameworksCommand];

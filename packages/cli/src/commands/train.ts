@@ -1,0 +1,76 @@
+/** `rosetta train`: one results file per model, through the shared harness runner. */
+import { Command, Option } from 'commander';
+import { builtinFrameworkNames, DEFAULT_SEED, resolveFramework, runTraining, type ModelName } from '@rosetta/harness';
+import { consoleLog } from '../console-log.js';
+import { integer, modelList, positiveInteger } from '../options.js';
+import { PRESETS, presetHelp, presetNames, type PresetName } from '../presets.js';
+import { defaultCacheDir, defaultResultsDir } from '../workspace.js';
+
+interface TrainOptions {
+  framework: string;
+  model: ModelName[];
+  preset: PresetName;
+  epochs?: number;
+  trainLimit?: number;
+  testLimit?: number;
+  seed: number;
+  out: string;
+  dropout: boolean;
+  mirror?: string;
+  cache: string;
+}
+
+async function train(options: TrainOptions): Promise<void> {
+  const framework = await resolveFramework(options.framework);
+  const preset = PRESETS[options.preset];
+  const log = consoleLog();
+  let failed = false;
+  for (const model of options.model) {
+    const trainLimit = options.trainLimit ?? preset.trainLimit;
+    const testLimit = options.testLimit ?? preset.testLimit;
+    const run = await runTraining({
+      framework,
+      model,
+      epochs: options.epochs ?? preset.epochs(model),
+      ...(trainLimit === undefined ? {} : { trainLimit }),
+      ...(testLimit === undefined ? {} : { testLimit }),
+      seed: options.seed,
+      outDir: options.out,
+      dropout: options.dropout,
+      cacheDir: options.cache,
+      ...(options.mirror === undefined ? {} : { mirror: options.mirror }),
+      command: ['rosetta', ...process.argv.slice(2)].join(' '),
+      log,
+      statusIntervalMs: log.statusIntervalMs,
+      ...(options.preset === 'quick' ? {} : { hint: 'try --preset quick first for a short run' }),
+    });
+    if (run.result.status === 'failed') {
+      failed = true;
+      // A divergence is fully told by its reason; anything else is a bug worth a stack.
+      if (run.error instanceof Error && run.error.name !== 'DivergenceError') console.error(run.error.stack);
+    }
+  }
+  // An unavailable backend is a fact about this machine, not an error: it exits 0.
+  if (failed) process.exitCode = 1;
+}
+
+export function trainCommand(): Command {
+  return new Command('train')
+    .description(
+      'Train models on one framework and write <out>/<framework>.<model>.json. An unavailable ' +
+        'backend writes status "unavailable" and exits 0; a failed run (e.g. NaN loss) writes "failed" and exits 1.',
+    )
+    .requiredOption('--framework <name>', `framework to train on: ${builtinFrameworkNames().join(', ')} (see \`rosetta frameworks\`)`)
+    .requiredOption('--model <models>', 'cnn, rnn, or cnn,rnn for both', modelList)
+    .addOption(new Option('--preset <name>', 'run size; see below').choices(presetNames()).default('full'))
+    .option('--epochs <n>', 'epochs (default: the preset\'s; full = SPEC.md: cnn 10, rnn 3)', positiveInteger)
+    .option('--train-limit <n>', 'train on the first N training samples only (default: the preset\'s; full = all)', positiveInteger)
+    .option('--test-limit <n>', 'evaluate on the first N test samples only (default: all)', positiveInteger)
+    .option('--seed <n>', 'seed of the data order and the shared initial weights', integer, DEFAULT_SEED)
+    .option('--out <dir>', 'results directory', defaultResultsDir())
+    .option('--no-dropout', 'switch dropout off (as parity runs do; masks are framework-private)')
+    .option('--mirror <dir|url>', 'dataset mirror holding a manifest.json (default: $ROSETTA_DATASET_MIRROR, else the canonical URLs)')
+    .option('--cache <dir>', 'dataset cache directory', defaultCacheDir())
+    .addHelpText('after', `\nPresets (explicit --epochs/--train-limit/--test-limit win):\n${presetHelp()}\n\nOnly full batches of 64 are used; limits are rounded down to them.`)
+    .action(train);
+}

@@ -1,0 +1,75 @@
+/**
+ * The machine a result was measured on, stored with every result: a time means little
+ * without the CPU, the GPU and the library versions behind it.
+ */
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import { promisify } from 'node:util';
+import type { BackendInfo } from './framework.js';
+import type { Environment } from './results.js';
+
+const run = promisify(execFile);
+
+/** The first GPU as nvidia-smi describes it, or null where there is none (or no driver). */
+export async function detectGpu(): Promise<string | null> {
+  try {
+    const { stdout } = await run('nvidia-smi', ['--query-gpu=name,memory.total,driver_version', '--format=csv,noheader'], {
+      timeout: 10_000,
+    });
+    const first = stdout.split('\n').find((line) => line.trim() !== '');
+    if (!first) return null;
+    const [name, memory, driver] = first.split(',').map((part) => part.trim());
+    return `${name} (${memory}, driver ${driver})`;
+  } catch {
+    return null;
+  }
+}
+
+async function osDescription(): Promise<string> {
+  try {
+    const release = await readFile('/etc/os-release', 'utf8');
+    const pretty = /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(release)?.[1];
+    if (pretty) return `${pretty} (${os.type()} ${os.release()})`;
+  } catch {
+    // Not Linux, or a minimal image: the kernel line below still says what ran.
+  }
+  return `${os.type()} ${os.release()}`;
+}
+
+let harnessVersion: string | undefined;
+
+/** This package's own version: results from different harness versions may time differently. */
+export async function ownVersion(): Promise<string> {
+  if (harnessVersion === undefined) {
+    const manifest = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    harnessVersion = manifest.version;
+  }
+  return harnessVersion;
+}
+
+/** The backend fields for a run whose backend never loaded. */
+export function unloadedBackend(framework: string): Pick<BackendInfo, 'backend' | 'device' | 'versions'> {
+  return { backend: `${framework} (not loaded)`, device: 'none', versions: {} };
+}
+
+export async function captureEnvironment(
+  backend: Pick<BackendInfo, 'backend' | 'device' | 'versions'>,
+  startedAt: Date,
+): Promise<Environment> {
+  const cpus = os.cpus();
+  return {
+    node: process.version,
+    platform: process.platform,
+    arch: process.arch,
+    os: await osDescription(),
+    cpu: { model: cpus[0]?.model.trim() ?? 'unknown', cores: os.availableParallelism() },
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    gpu: await detectGpu(),
+    backend: backend.backend,
+    device: backend.device,
+    versions: { ...backend.versions, '@rosetta/harness': await ownVersion() },
+    hostname: os.hostname(),
+    startedAt: startedAt.toISOString(),
+  };
+}

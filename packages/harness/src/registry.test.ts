@@ -1,0 +1,66 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BackendUnavailableError } from './framework.js';
+import { frameworkRegistry, resolveFramework, type Builtin } from './registry.js';
+
+let dir: string;
+let plugin: string;
+let twoPlugins: string;
+let empty: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'rosetta-registry-'));
+  plugin = join(dir, 'plugin.mjs');
+  await writeFile(plugin, `export const framework = { name: 'toy', description: 'a toy', load: async () => ({ toy: true }) };\n`);
+  twoPlugins = join(dir, 'two.mjs');
+  await writeFile(
+    twoPlugins,
+    `const make = (name) => ({ name, description: name, load: async () => ({}) });\nexport const frameworks = [make('a'), make('b')];\n`,
+  );
+  empty = join(dir, 'empty.mjs');
+  await writeFile(empty, 'export const nothing = 1;\n');
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('framework registry', () => {
+  it('lists the built-in frameworks without importing them', async () => {
+    const registry = await frameworkRegistry({});
+    expect([...registry.keys()]).toEqual(['tfjs-node-gpu', 'tfjs-wasm', 'tfjs-cpu', 'onnxruntime-cuda', 'onnxruntime-cpu']);
+    expect(registry.get('onnxruntime-cuda')!.module).toBe('@rosetta/onnxruntime');
+  });
+
+  it('adds the plugins of ROSETTA_FRAMEWORKS, from `framework` or a `frameworks` list', async () => {
+    const registry = await frameworkRegistry({ ROSETTA_FRAMEWORKS: `${plugin}, ${twoPlugins}` });
+    expect([...registry.keys()].slice(-3)).toEqual(['toy', 'a', 'b']);
+    const toy = await resolveFramework('toy', { ROSETTA_FRAMEWORKS: plugin });
+    expect(await toy.load()).toEqual({ toy: true });
+  });
+
+  it('names the plugin that exports no framework, and a name registered twice', async () => {
+    await expect(frameworkRegistry({ ROSETTA_FRAMEWORKS: empty })).rejects.toThrow(`"${empty}" exports neither`);
+    await expect(frameworkRegistry({ ROSETTA_FRAMEWORKS: `${plugin},${plugin}` })).rejects.toThrow(/registers "toy", already provided/);
+    await expect(frameworkRegistry({ ROSETTA_FRAMEWORKS: join(dir, 'missing.mjs') })).rejects.toThrow(/cannot import/);
+  });
+
+  it('rejects an unknown name, listing the known ones', async () => {
+    await expect(resolveFramework('tfjs-webgpu', {})).rejects.toThrow(/unknown framework "tfjs-webgpu"; known: tfjs-node-gpu, tfjs-wasm/);
+  });
+
+  it('turns a built-in that cannot be imported, or lacks its export, into an unavailable framework', async () => {
+    const builtins: Builtin[] = [
+      { name: 'missing', module: '@rosetta/no-such-package', exports: ['framework'], description: 'missing' },
+      { name: 'unexported', module: 'node:path', exports: ['framework'], description: 'unexported' },
+    ];
+    const registry = await frameworkRegistry({}, builtins);
+    const missing = await registry.get('missing')!.resolve();
+    await expect(missing.load()).rejects.toThrow(BackendUnavailableError);
+    await expect(missing.load()).rejects.toThrow(/cannot import @rosetta\/no-such-package \(not built yet\?/);
+    const unexported = await registry.get('unexported')!.resolve();
+    await expect(unexported.load()).rejects.toThrow(/node:path does not export the "unexported" framework yet/);
+  });
+});

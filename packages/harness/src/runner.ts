@@ -1,0 +1,287 @@
+/**
+ * The one training runner every backend goes through, so that the numbers of different
+ * frameworks differ only by the framework: same data, same batches, same initial weights,
+ * same timer boundaries (SPEC.md "What the training time includes"), same evaluation.
+ */
+import { batchCount, batches, loadDataset, type Dataset, type DatasetSource } from '@rosetta/data';
+import { join } from 'node:path';
+import { captureEnvironment, unloadedBackend } from './environment.js';
+import type { Backend, BackendInfo, Framework, TrainableModel } from './framework.js';
+import { formatCount, formatDuration, formatStepTime, silentLog, TrainingProgress, type Log } from './progress.js';
+import { readResult, RESULTS_SCHEMA_VERSION, resultFileName, writeResult, type Result } from './results.js';
+import { MODEL_SPECS, type ModelName } from './spec.js';
+import { median, StepClock, summarizeTimes } from './timing.js';
+import { initialWeights, weightsSha256 } from './weights.js';
+
+/** The seed of the shared iterator and initialiser when none is given. */
+export const DEFAULT_SEED = 42;
+
+export interface TrainingOptions {
+  readonly framework: Framework;
+  readonly model: ModelName;
+  readonly epochs: number;
+  /** Use only the first N training / test samples (before shuffling); full batches only. */
+  readonly trainLimit?: number;
+  readonly testLimit?: number;
+  readonly seed: number;
+  /** Directory of the results files. */
+  readonly outDir: string;
+  /** False for step-by-step comparisons: dropout masks are framework-private. */
+  readonly dropout: boolean;
+  /** Dataset cache directory and mirror, passed to the data package. */
+  readonly cacheDir?: string;
+  readonly mirror?: string;
+  /** The command line recorded in the result. */
+  readonly command: string;
+  readonly log?: Log;
+  /** Appended to long estimates (the CLI suggests its quick preset). */
+  readonly hint?: string;
+  readonly statusIntervalMs?: number;
+}
+
+export interface TrainingRun {
+  readonly result: Result;
+  /** The results file written. */
+  readonly file: string;
+  /** What ended a run that is not `ok`. */
+  readonly error?: unknown;
+}
+
+/** Thrown from the step reporter when a loss stops being a finite number. */
+export class DivergenceError extends Error {
+  override readonly name = 'DivergenceError';
+}
+
+/** Matches by name too: a plugin may carry its own copy of the harness module. */
+function isUnavailable(error: unknown): boolean {
+  return error instanceof Error && error.name === 'BackendUnavailableError';
+}
+
+/** Everything learned so far, so that a run that stops early still says how far it got. */
+interface Progress {
+  info?: BackendInfo;
+  dataset?: DatasetSource;
+  weights?: { source: string; sha256: string };
+  trainSamples: number;
+  testSamples: number;
+  epochSeconds: number[];
+  epochLoss: number[];
+  trainingStarted: boolean;
+}
+
+function argmaxMatches(logits: Float32Array, labels: Int32Array, classes: number): number {
+  if (logits.length !== labels.length * classes) {
+    throw new Error(`predict returned ${logits.length} logits for ${labels.length} samples of ${classes} classes`);
+  }
+  let correct = 0;
+  for (let i = 0; i < labels.length; i++) {
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (logits[i * classes + c]! > logits[i * classes + best]!) best = c;
+    if (best === labels[i]) correct++;
+  }
+  return correct;
+}
+
+async function previousStepTime(file: string): Promise<number | null> {
+  try {
+    const previous = await readResult(file);
+    return previous.status === 'ok' ? previous.msPerStepMedian : null;
+  } catch {
+    // No previous run (or an unreadable one): there is simply no early estimate.
+    return null;
+  }
+}
+
+async function train(options: TrainingOptions, state: Progress, log: Log, startedAt: Date): Promise<Result> {
+  const { framework, model: modelName, epochs, seed } = options;
+  const spec = MODEL_SPECS[modelName];
+  const batchSize = spec.batchSize;
+
+  // The backend first: an unavailable one then costs no dataset download.
+  const backend: Backend = await framework.load();
+  state.info = backend.info;
+  let model: TrainableModel | undefined;
+  try {
+    const dataset = (await loadDataset(spec.dataset, {
+      ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
+      ...(options.mirror === undefined ? {} : { mirror: options.mirror }),
+    })) as Dataset;
+    state.dataset = dataset.info;
+    const { layout, labels } = backend.input;
+    const stepsPerEpoch = batchCount(dataset.train, { batchSize, limit: options.trainLimit });
+    const testBatches = batchCount(dataset.test, { batchSize, limit: options.testLimit });
+    if (stepsPerEpoch === 0 || testBatches === 0) {
+      throw new Error(`train and test sets need at least one full batch of ${batchSize} (train limit ${options.trainLimit ?? 'none'}, test limit ${options.testLimit ?? 'none'})`);
+    }
+    state.trainSamples = stepsPerEpoch * batchSize;
+    state.testSamples = testBatches * batchSize;
+
+    const weights = initialWeights(modelName, seed);
+    state.weights = { source: `shared initialiser, initialWeights("${modelName}", ${seed})`, sha256: weightsSha256(modelName, weights) };
+    model = await backend.createModel({ model: modelName, weights, seed, dropout: options.dropout });
+
+    const totalSteps = epochs * stepsPerEpoch;
+    log.info(
+      `${framework.name} ${modelName} on ${backend.info.backend} (${backend.info.device}): ${epochs} epoch(s) x ` +
+        `${formatCount(stepsPerEpoch)} steps of ${batchSize} = ${formatCount(totalSteps)} steps, ` +
+        `${formatCount(state.trainSamples)} training samples per epoch, ${formatCount(state.testSamples)} test samples` +
+        `${options.dropout ? '' : ', dropout off'}`,
+    );
+    const progress = new TrainingProgress({
+      epochs,
+      stepsPerEpoch,
+      log,
+      ...(options.hint === undefined ? {} : { hint: options.hint }),
+      ...(options.statusIntervalMs === undefined ? {} : { statusIntervalMs: options.statusIntervalMs }),
+    });
+    const previousFile = join(options.outDir, resultFileName(framework.name, modelName));
+    const previousMs = await previousStepTime(previousFile);
+    if (previousMs !== null) progress.previousRun(previousMs, previousFile);
+
+    // Everything from here to the end of the last epoch is inside the timer (SPEC.md):
+    // the per-epoch shuffle and batch assembly happen as the iterator is consumed.
+    state.trainingStarted = true;
+    const clock = new StepClock();
+    const trainStart = performance.now();
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      const epochStart = performance.now();
+      const firstStep = clock.stepMilliseconds.length;
+      let lossSum = 0;
+      let steps = 0;
+      clock.restart();
+      const iterator = batches(dataset.train, {
+        batchSize,
+        seed,
+        epoch: epoch - 1,
+        shuffle: true,
+        layout,
+        labels,
+        limit: options.trainLimit,
+      });
+      await model.trainEpoch(iterator, (losses) => {
+        for (let i = 0; i < losses.length; i++) {
+          const loss = losses[i]!;
+          if (!Number.isFinite(loss)) {
+            throw new DivergenceError(
+              `training diverged: loss is ${loss} at epoch ${epoch}, step ${steps + i + 1} of ${stepsPerEpoch}`,
+            );
+          }
+          lossSum += loss;
+        }
+        steps += losses.length;
+        if (steps > stepsPerEpoch) throw new Error(`${framework.name} reported ${steps} steps in an epoch of ${stepsPerEpoch} batches`);
+        clock.lap(losses.length);
+        progress.steps(epoch, clock.stepMilliseconds);
+      });
+      const seconds = (performance.now() - epochStart) / 1000;
+      if (steps !== stepsPerEpoch) throw new Error(`${framework.name} reported ${steps} steps in an epoch of ${stepsPerEpoch} batches`);
+      state.epochSeconds.push(seconds);
+      state.epochLoss.push(lossSum / steps);
+      const epochSteps = clock.stepMilliseconds.slice(firstStep);
+      log.info(
+        `epoch ${epoch}/${epochs}: ${formatDuration(seconds)}, mean loss ${(lossSum / steps).toFixed(4)}, ` +
+          `${formatStepTime(median(epochSteps))} (median), ${formatCount(Math.round(state.trainSamples / seconds))} samples/s`,
+      );
+    }
+    const times = summarizeTimes({
+      trainSeconds: (performance.now() - trainStart) / 1000,
+      epochSeconds: state.epochSeconds,
+      stepMilliseconds: clock.stepMilliseconds,
+      samplesPerEpoch: state.trainSamples,
+    });
+
+    // Evaluation is timed on its own: inference mode, the test set in order, full batches.
+    const evalStart = performance.now();
+    let correct = 0;
+    let seen = 0;
+    const testIterator = batches(dataset.test, { batchSize, seed, epoch: 0, shuffle: false, layout, labels, limit: options.testLimit });
+    for (const batch of testIterator) {
+      correct += argmaxMatches(await model.predict(batch), batch.y, spec.classes);
+      seen += batch.size;
+    }
+    const evalSeconds = (performance.now() - evalStart) / 1000;
+    const testAccuracy = correct / seen;
+    log.info(
+      `trained in ${formatDuration(times.trainSeconds)} (steady epoch ${formatDuration(times.steadyEpochSeconds)}, ` +
+        `${formatStepTime(times.msPerStepMedian)} median, ${formatCount(Math.round(times.samplesPerSecond))} samples/s); ` +
+        `test accuracy ${(testAccuracy * 100).toFixed(2)} % on ${formatCount(seen)} samples (${formatDuration(evalSeconds)})`,
+    );
+
+    return {
+      ...baseResult(options, state, await captureEnvironment(backend.info, startedAt)),
+      status: 'ok',
+      reason: null,
+      trainSeconds: times.trainSeconds,
+      epochSeconds: [...times.epochSeconds],
+      steadyEpochSeconds: times.steadyEpochSeconds,
+      msPerStepMedian: times.msPerStepMedian,
+      samplesPerSecond: times.samplesPerSecond,
+      // The last epoch's mean: a single step's loss would be mostly batch noise.
+      finalLoss: state.epochLoss.at(-1)!,
+      testAccuracy,
+      evalSeconds,
+    };
+  } finally {
+    model?.dispose();
+    await backend.dispose?.();
+  }
+}
+
+/** The fields every result has, filled with what is known; timings stay null until earned. */
+function baseResult(options: TrainingOptions, state: Progress, env: Result['env']): Result {
+  return {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    framework: options.framework.name,
+    model: options.model,
+    status: 'failed',
+    reason: null,
+    epochs: options.epochs,
+    batchSize: MODEL_SPECS[options.model].batchSize,
+    trainSamples: state.trainSamples,
+    testSamples: state.testSamples,
+    trainSeconds: null,
+    epochSeconds: [...state.epochSeconds],
+    steadyEpochSeconds: null,
+    msPerStepMedian: null,
+    samplesPerSecond: null,
+    epochLoss: [...state.epochLoss],
+    finalLoss: null,
+    testAccuracy: null,
+    evalSeconds: null,
+    seed: options.seed,
+    dropout: options.dropout,
+    deviations: [...(state.info?.deviations ?? [])],
+    dataset: state.dataset ? { ...state.dataset } : null,
+    weights: state.weights ?? null,
+    env,
+    command: options.command,
+  };
+}
+
+/**
+ * Trains one model on one framework and writes `<outDir>/<framework>.<model>.json`.
+ * Never throws for the run's own outcome: an unavailable backend gives an `unavailable`
+ * result, any other error a `failed` one (with the epochs completed so far); only a
+ * failure to write the result itself escapes. The file is written atomically, so a run
+ * killed midway leaves the previous file, never half of a new one.
+ */
+export async function runTraining(options: TrainingOptions): Promise<TrainingRun> {
+  const log = options.log ?? silentLog;
+  const startedAt = new Date();
+  const state: Progress = { trainSamples: 0, testSamples: 0, epochSeconds: [], epochLoss: [], trainingStarted: false };
+  let result: Result;
+  let failure: unknown;
+  try {
+    result = await train(options, state, log, startedAt);
+  } catch (error) {
+    failure = error;
+    const status = isUnavailable(error) && !state.trainingStarted ? 'unavailable' : 'failed';
+    const env = await captureEnvironment(state.info ?? unloadedBackend(options.framework.name), startedAt);
+    const reason = error instanceof Error ? error.message || error.name : String(error);
+    result = { ...baseResult(options, state, env), status, reason };
+    log.info(`${options.framework.name} ${options.model}: ${status}: ${result.reason}`);
+  }
+  const file = await writeResult(options.outDir, result);
+  log.info(`wrote ${file}`);
+  return failure === undefined ? { result, file } : { result, file, error: failure };
+}

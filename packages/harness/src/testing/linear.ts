@@ -1,0 +1,152 @@
+/**
+ * A linear softmax classifier in plain TypeScript: the smallest real model that can go
+ * through the whole harness (iterator, step reports, timing, evaluation, results file)
+ * without any deep-learning library. Used only by tests, loaded as a ROSETTA_FRAMEWORKS
+ * plugin. It ignores the SPEC.md architecture and the shared weights, and says so.
+ *
+ * Images are read as 3,072 pixel features (either layout: a linear model does not care
+ * about the order of its inputs); a review as a bag of words (each non-padding token
+ * counts 1 / length). Training is plain SGD with momentum, v = m v + g; w = w - lr v.
+ */
+import type { Batch } from '@rosetta/data';
+import { BackendUnavailableError, type Backend, type Framework, type StepReporter, type TrainableModel } from '../framework.js';
+import { CNN_SPEC, MODEL_SPECS, RNN_SPEC, type ModelName } from '../spec.js';
+
+type Visit = (feature: number, value: number) => void;
+
+function forEachFeature(batch: Batch, sample: number, visit: Visit): void {
+  if (batch.kind === 'image') {
+    const width = batch.x.length / batch.size;
+    for (let j = 0; j < width; j++) visit(j, batch.x[sample * width + j]!);
+    return;
+  }
+  const length = batch.shape[1];
+  const row = batch.x.subarray(sample * length, (sample + 1) * length);
+  const words = row.filter((token) => token !== 0).length;
+  for (const token of row) if (token !== 0) visit(token, 1 / words);
+}
+
+function featureCount(model: ModelName): number {
+  return model === 'cnn' ? CNN_SPEC.channels * CNN_SPEC.imageSize ** 2 : RNN_SPEC.vocabularySize;
+}
+
+export class LinearModel implements TrainableModel {
+  private readonly kernel: Float32Array;
+  private readonly bias: Float32Array;
+  private readonly kernelVelocity: Float32Array;
+  private readonly biasVelocity: Float32Array;
+
+  constructor(
+    private readonly features: number,
+    private readonly classes: number,
+    private readonly learningRate: number,
+    private readonly momentum: number,
+  ) {
+    this.kernel = new Float32Array(features * classes);
+    this.bias = new Float32Array(classes);
+    this.kernelVelocity = new Float32Array(features * classes);
+    this.biasVelocity = new Float32Array(classes);
+  }
+
+  private logits(batch: Batch, sample: number): Float64Array {
+    const logits = Float64Array.from(this.bias);
+    forEachFeature(batch, sample, (j, value) => {
+      for (let c = 0; c < this.classes; c++) logits[c]! += value * this.kernel[j * this.classes + c]!;
+    });
+    return logits;
+  }
+
+  /** One SGD-momentum step on the batch; returns the mean cross-entropy before the update. */
+  step(batch: Batch): number {
+    const kernelGradient = new Float32Array(this.kernel.length);
+    const biasGradient = new Float32Array(this.classes);
+    let loss = 0;
+    for (let i = 0; i < batch.size; i++) {
+      const logits = this.logits(batch, i);
+      const max = Math.max(...logits);
+      const exps = logits.map((z) => Math.exp(z - max));
+      const sum = exps.reduce((a, b) => a + b, 0);
+      const label = batch.y[i]!;
+      loss += Math.log(sum) + max - logits[label]!;
+      // d(loss)/d(logit c) = softmax(c) - [c == label], averaged over the batch.
+      const delta = exps.map((e, c) => (e / sum - (c === label ? 1 : 0)) / batch.size);
+      for (let c = 0; c < this.classes; c++) biasGradient[c]! += delta[c]!;
+      forEachFeature(batch, i, (j, value) => {
+        for (let c = 0; c < this.classes; c++) kernelGradient[j * this.classes + c]! += value * delta[c]!;
+      });
+    }
+    this.update(this.kernel, this.kernelVelocity, kernelGradient);
+    this.update(this.bias, this.biasVelocity, biasGradient);
+    return loss / batch.size;
+  }
+
+  private update(weights: Float32Array, velocity: Float32Array, gradient: Float32Array): void {
+    for (let k = 0; k < weights.length; k++) {
+      velocity[k] = this.momentum * velocity[k]! + gradient[k]!;
+      weights[k]! -= this.learningRate * velocity[k]!;
+    }
+  }
+
+  async trainEpoch(batches: Iterable<Batch>, report: StepReporter): Promise<void> {
+    for (const batch of batches) report(Float32Array.of(this.step(batch)));
+  }
+
+  async predict(batch: Batch): Promise<Float32Array> {
+    const out = new Float32Array(batch.size * this.classes);
+    for (let i = 0; i < batch.size; i++) out.set(this.logits(batch, i), i * this.classes);
+    return out;
+  }
+
+  async weights(): Promise<Map<string, { shape: readonly number[]; data: Float32Array }>> {
+    return new Map([
+      ['linear.weight', { shape: [this.features, this.classes], data: Float32Array.from(this.kernel) }],
+      ['linear.bias', { shape: [this.classes], data: Float32Array.from(this.bias) }],
+    ]);
+  }
+
+  dispose(): void {}
+}
+
+export interface LinearFrameworkOptions {
+  readonly name: string;
+  readonly learningRate: number;
+  readonly momentum: number;
+  /** When set, load() fails with this reason, as a backend without its library would. */
+  readonly unavailableReason?: string;
+}
+
+export function linearFramework(options: LinearFrameworkOptions): Framework {
+  const backend: Backend = {
+    info: {
+      framework: options.name,
+      backend: 'plain TypeScript',
+      device: 'cpu',
+      versions: {},
+      deviations: ['test adapter: a linear softmax classifier, not the SPEC.md model; ignores the shared initial weights'],
+    },
+    input: { layout: 'NCHW', labels: 'sparse' },
+    createModel: async ({ model }) =>
+      new LinearModel(featureCount(model), MODEL_SPECS[model].classes, options.learningRate, options.momentum),
+  };
+  return {
+    name: options.name,
+    description: `linear softmax classifier in plain TypeScript (tests only), SGD lr ${options.learningRate}`,
+    load: async () => {
+      if (options.unavailableReason !== undefined) throw new BackendUnavailableError(options.unavailableReason);
+      return backend;
+    },
+  };
+}
+
+/** The plugin's frameworks: one that learns, one that diverges, one that cannot load. */
+export const frameworks: Framework[] = [
+  linearFramework({ name: 'linear', learningRate: 0.05, momentum: 0.9 }),
+  // Steps of 1e38 overflow float32 within two updates: the loss becomes NaN or infinite.
+  linearFramework({ name: 'linear-diverging', learningRate: 1e38, momentum: 0.9 }),
+  linearFramework({
+    name: 'linear-unavailable',
+    learningRate: 0.05,
+    momentum: 0.9,
+    unavailableReason: 'linear-unavailable: this test backend never loads (stands in for a missing native library)',
+  }),
+];
