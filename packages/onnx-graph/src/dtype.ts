@@ -1,0 +1,38 @@
+import type { onnx as P } from 'onnx-proto';
+import { onnx } from './onnx-proto.js';
+
+/** Element types the builder knows. Floating types are differentiable; the rest are indices, masks and shapes. */
+export type DType = 'float32' | 'float64' | 'int64' | 'int32' | 'bool';
+
+const protoCodes: Record<DType, P.TensorProto.DataType> = {
+  float32: onnx.TensorProto.DataType.FLOAT,
+  float64: onnx.TensorProto.DataType.DOUBLE,
+  int64: onnx.TensorProto.DataType.INT64,
+  int32: onnx.TensorProto.DataType.INT32,
+  bool: onnx.TensorProto.DataType.BOOL,
+};
+
+export function dtypeToProto(dtype: DType): P.TensorProto.DataType {
+  return protoCodes[dtype];
+}
+
+export function dtypeFromProto(code: number): DType {
+  const entry = Object.entries(protoCodes).find(([, value]) => value === code);
+  if (entry === undefined) throw new Error(`onnx-graph: unsupported ONNX element type ${code}`);
+  return entry[0] as DType;
+}
+
+export function isFloat(dtype: DType): boolean {
+  return dtype === 'float32' || dtype === 'float64';
+}
+
+/** The typed array that holds values of a dtype (bool values travel as 0/1 bytes). */
+export type TypedArrayOf<D extends DType> = D extends 'float32'
+  ? Float32Array
+  : D extends 'float64'
+    ? Float64Array
+    : D extends 'int64'
+      ? BigInt64Array
+      : D extends 'int32'
+        ? Int32Array
+        : Uint8Array;

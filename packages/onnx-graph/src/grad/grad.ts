@@ -1,0 +1,75 @@
+import type { Node, Tensor } from '../graph.js';
+import { isFloat } from '../dtype.js';
+import { scalar } from '../ops/constants.js';
+import { sum } from '../ops/elementwise.js';
+import { sameShape } from '../shape.js';
+import { gradients } from './rules/index.js';
+
+/**
+ * Reverse-mode differentiation: appends to the loss's graph the nodes that compute
+ * d loss / d x for every x in `wrt`, and returns those gradient tensors (same order, same shapes).
+ *
+ * 1. Find the nodes that matter: those reachable forwards from some `wrt` tensor and backwards from
+ *    the loss. Everything else (label casts, shape constants, unrelated outputs) is skipped.
+ * 2. Walk those nodes in reverse creation order (a reverse topological order). For each, gather the
+ *    gradients of its outputs, call its op's gradient rule, and hand each input its share.
+ * 3. A tensor used by several nodes receives one share per use; the shares are added (one Sum node)
+ *    the first time the total is needed.
+ *
+ * `loss` is a scalar, whose own gradient is 1, unless `seed` gives d something / d loss (then the
+ * loss may have any shape: this is the vector-Jacobian product with `seed`).
+ */
+export function grad(loss: Tensor, wrt: readonly Tensor[], seed?: Tensor): Tensor[] {
+  if (!isFloat(loss.dtype)) throw new Error(`onnx-graph: cannot differentiate ${loss.name} of type ${loss.dtype}`);
+  if (seed === undefined && loss.rank !== 0) throw new Error(`onnx-graph: loss ${loss.name} is not a scalar; pass a seed gradient`);
+  const graph = loss.graph;
+
+  const dependsOnWrt = new Set<Tensor>(wrt);
+  for (const node of graph.nodes) {
+    if (node.inputs.some((t) => t !== null && dependsOnWrt.has(t))) for (const out of node.outputs) dependsOnWrt.add(out);
+  }
+  const onPath = new Set<Node>();
+  const reachesLoss = new Set<Tensor>([loss]);
+  for (let i = graph.nodes.length - 1; i >= 0; i--) {
+    const node = graph.nodes[i]!;
+    if (!node.outputs.some((t) => reachesLoss.has(t))) continue;
+    if (!node.inputs.some((t) => t !== null && dependsOnWrt.has(t))) continue;
+    onPath.add(node);
+    for (const t of node.inputs) if (t !== null) reachesLoss.add(t);
+  }
+
+  const shares = new Map<Tensor, Tensor[]>([[loss, [seed ?? scalar(graph, 1, loss.dtype)]]]);
+  const total = (t: Tensor): Tensor | null => {
+    const parts = shares.get(t);
+    if (parts === undefined) return null;
+    const summed = sum(parts);
+    shares.set(t, [summed]);
+    return summed;
+  };
+
+  for (let i = graph.nodes.length - 1; i >= 0; i--) {
+    const node = graph.nodes[i]!;
+    if (!onPath.has(node)) continue;
+    const dys = node.outputs.map(total);
+    if (dys.every((d) => d === null)) continue;
+    const rule = gradients.get(node.opType);
+    if (rule === undefined) throw new Error(`onnx-graph: no gradient rule for ${node.opType} (output ${node.outputs[0]?.name})`);
+    const dxs = rule.gradFunc(node, dys);
+    node.inputs.forEach((x, k) => {
+      const dx = dxs[k];
+      if (x === null || dx === null || dx === undefined || !dependsOnWrt.has(x) || !isFloat(x.dtype)) return;
+      if (!sameShape(dx.shape, x.shape)) {
+        throw new Error(`onnx-graph: ${node.opType} gradient for ${x.name} has shape [${dx.shape.join(', ')}], expected [${x.shape.join(', ')}]`);
+      }
+      const list = shares.get(x);
+      if (list === undefined) shares.set(x, [dx]);
+      else list.push(dx);
+    });
+  }
+
+  return wrt.map((x) => {
+    const g = total(x);
+    if (g === null) throw new Error(`onnx-graph: ${loss.name} does not depend on ${x.name}`);
+    return g;
+  });
+}

@@ -1,0 +1,103 @@
+// Gradients of elementwise ops. Binary ops broadcast, so each operand's gradient is summed back
+// to the operand's own shape (sumToShape).
+import { cast, div, mul, neg, sub, where, greater } from '../../ops/elementwise.js';
+import { isFloat } from '../../dtype.js';
+import { sumToShape } from '../unbroadcast.js';
+import { operand, type GradConfig } from '../registry.js';
+
+export const addGrad: GradConfig = {
+  opType: 'Add',
+  gradFunc: (node, [dy]) => {
+    const [a, b] = [operand(node.inputs, 0, node), operand(node.inputs, 1, node)];
+    return [sumToShape(dy!, a.shape), sumToShape(dy!, b.shape)];
+  },
+};
+
+export const subGrad: GradConfig = {
+  opType: 'Sub',
+  gradFunc: (node, [dy]) => {
+    const [a, b] = [operand(node.inputs, 0, node), operand(node.inputs, 1, node)];
+    return [sumToShape(dy!, a.shape), sumToShape(neg(dy!), b.shape)];
+  },
+};
+
+export const mulGrad: GradConfig = {
+  opType: 'Mul',
+  gradFunc: (node, [dy]) => {
+    const [a, b] = [operand(node.inputs, 0, node), operand(node.inputs, 1, node)];
+    return [sumToShape(mul(dy!, b), a.shape), sumToShape(mul(dy!, a), b.shape)];
+  },
+};
+
+/** y = a / b: dy/da = 1 / b, dy/db = -a / b^2 = -y / b. */
+export const divGrad: GradConfig = {
+  opType: 'Div',
+  gradFunc: (node, [dy]) => {
+    const [a, b] = [operand(node.inputs, 0, node), operand(node.inputs, 1, node)];
+    const y = operand(node.outputs, 0, node);
+    const dyOverB = div(dy!, b);
+    return [sumToShape(dyOverB, a.shape), sumToShape(neg(mul(dyOverB, y)), b.shape)];
+  },
+};
+
+export const sumGrad: GradConfig = {
+  opType: 'Sum',
+  gradFunc: (node, [dy]) => node.inputs.map((x) => sumToShape(dy!, x!.shape)),
+};
+
+export const negGrad: GradConfig = { opType: 'Neg', gradFunc: (_node, [dy]) => [neg(dy!)] };
+
+export const identityGrad: GradConfig = { opType: 'Identity', gradFunc: (_node, [dy]) => [dy!] };
+
+/** Relu passes the gradient where its output is positive (the kink at 0 gets 0). */
+export const reluGrad: GradConfig = {
+  opType: 'Relu',
+  gradFunc: (node, [dy]) => [where(greater(operand(node.outputs, 0, node), 0), dy!, 0)],
+};
+
+/** sigmoid' = y (1 - y), written with the output so the forward value is reused. */
+export const sigmoidGrad: GradConfig = {
+  opType: 'Sigmoid',
+  gradFunc: (node, [dy]) => {
+    const y = operand(node.outputs, 0, node);
+    return [mul(dy!, mul(y, sub(1, y)))];
+  },
+};
+
+/** tanh' = 1 - y^2. */
+export const tanhGrad: GradConfig = {
+  opType: 'Tanh',
+  gradFunc: (node, [dy]) => {
+    const y = operand(node.outputs, 0, node);
+    return [mul(dy!, sub(1, mul(y, y)))];
+  },
+};
+
+export const expGrad: GradConfig = {
+  opType: 'Exp',
+  gradFunc: (node, [dy]) => [mul(dy!, operand(node.outputs, 0, node))],
+};
+
+/** sqrt' = 1 / (2 y). */
+export const sqrtGrad: GradConfig = {
+  opType: 'Sqrt',
+  gradFunc: (node, [dy]) => [div(dy!, mul(operand(node.outputs, 0, node), 2))],
+};
+
+/** A cast between float types passes the gradient back in the input's type; integer inputs get none. */
+export const castGrad: GradConfig = {
+  opType: 'Cast',
+  gradFunc: (node, [dy]) => {
+    const x = operand(node.inputs, 0, node);
+    return [isFloat(x.dtype) ? cast(dy!, x.dtype) : null];
+  },
+};
+
+/** Where routes the gradient to the branch that was chosen; the condition gets none. */
+export const whereGrad: GradConfig = {
+  opType: 'Where',
+  gradFunc: (node, [dy]) => {
+    const [c, a, b] = [0, 1, 2].map((i) => operand(node.inputs, i, node));
+    return [null, sumToShape(where(c!, dy!, 0), a!.shape), sumToShape(where(c!, 0, dy!), b!.shape)];
+  },
+};

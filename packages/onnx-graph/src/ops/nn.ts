@@ -1,0 +1,112 @@
+import type { DType } from '../dtype.js';
+import { graphOf, type Tensor } from '../graph.js';
+import { scalar } from './constants.js';
+
+export interface ConvOptions {
+  /** [top, left, bottom, right] for 2-D, as ONNX orders them. Default 0. */
+  pads?: readonly number[];
+  strides?: readonly number[];
+  dilations?: readonly number[];
+}
+
+function spatial(x: Tensor, w: Tensor, options: ConvOptions): { pads: number[]; strides: number[]; dilations: number[] } {
+  const n = x.rank - 2;
+  if (w.rank !== x.rank) throw new Error(`onnx-graph: kernel ${w.name} has rank ${w.rank}, input ${x.name} rank ${x.rank}`);
+  return {
+    pads: [...(options.pads ?? new Array<number>(2 * n).fill(0))],
+    strides: [...(options.strides ?? new Array<number>(n).fill(1))],
+    dilations: [...(options.dilations ?? new Array<number>(n).fill(1))],
+  };
+}
+
+/** N-D convolution, NCHW input, OIHW kernel, optional bias [O]. Group 1. */
+export function conv(x: Tensor, w: Tensor, b: Tensor | null, options: ConvOptions = {}): Tensor {
+  const { pads, strides, dilations } = spatial(x, w, options);
+  const n = x.rank - 2;
+  const [batch, channels] = x.shape;
+  if (typeof channels === 'number' && w.shape[1] !== channels) {
+    throw new Error(`onnx-graph: conv kernel ${w.name} [${w.shape.join(', ')}] does not take ${channels} channels`);
+  }
+  const outSpatial = Array.from({ length: n }, (_, i) => {
+    const size = x.staticShape()[2 + i]! + pads[i]! + pads[i + n]!;
+    const extent = dilations[i]! * ((w.shape[2 + i] as number) - 1) + 1;
+    return Math.floor((size - extent) / strides[i]!) + 1;
+  });
+  const kernelShape = w.staticShape().slice(2);
+  const inputs = b === null ? [x, w] : [x, w, b];
+  return graphOf(x, w, b).addNode('Conv', inputs, { kernel_shape: kernelShape, pads, strides, dilations }, [
+    { dtype: x.dtype, shape: [batch!, w.shape[0]!, ...outSpatial] },
+  ])[0]!;
+}
+
+/**
+ * Transposed convolution (the input gradient of `conv`): kernel [C_in, C_out, kH, kW].
+ * `outputShape` gives the spatial size wanted, which removes the ambiguity strides leave.
+ */
+export function convTranspose(x: Tensor, w: Tensor, outputShape: readonly number[], options: ConvOptions = {}): Tensor {
+  const { pads, strides, dilations } = spatial(x, w, options);
+  const n = x.rank - 2;
+  const outputPadding = Array.from({ length: n }, (_, i) => {
+    const natural = strides[i]! * (x.staticShape()[2 + i]! - 1) + dilations[i]! * ((w.shape[2 + i] as number) - 1) + 1 - pads[i]! - pads[i + n]!;
+    const extra = outputShape[i]! - natural;
+    if (extra < 0 || extra >= strides[i]!) throw new Error(`onnx-graph: convTranspose cannot produce spatial size ${outputShape[i]}`);
+    return extra;
+  });
+  const attributes = {
+    kernel_shape: w.staticShape().slice(2),
+    pads,
+    strides,
+    dilations,
+    output_padding: outputPadding.some((p) => p > 0) ? outputPadding : undefined,
+  };
+  return graphOf(x, w).addNode('ConvTranspose', [x, w], attributes, [
+    { dtype: x.dtype, shape: [x.shape[0]!, w.shape[1]!, ...outputShape] },
+  ])[0]!;
+}
+
+export interface MaxPoolOptions {
+  kernelShape: readonly number[];
+  strides?: readonly number[];
+  pads?: readonly number[];
+  /**
+   * Also emit the Indices output (flat positions of the maxima in the input, NCHW order), which the
+   * gradient needs. Default true; an inference-only graph can turn it off.
+   */
+  withIndices?: boolean;
+}
+
+export function maxPool(x: Tensor, options: MaxPoolOptions): Tensor {
+  const n = x.rank - 2;
+  const strides = [...(options.strides ?? options.kernelShape)];
+  const pads = [...(options.pads ?? new Array<number>(2 * n).fill(0))];
+  const dims = x.staticShape();
+  const outSpatial = options.kernelShape.map((k, i) => Math.floor((dims[2 + i]! + pads[i]! + pads[i + n]! - k) / strides[i]!) + 1);
+  const shape = [dims[0]!, dims[1]!, ...outSpatial];
+  const outputs: { dtype: DType; shape: number[] }[] = [{ dtype: x.dtype, shape }];
+  if (options.withIndices ?? true) outputs.push({ dtype: 'int64', shape });
+  return x.graph.addNode('MaxPool', [x], { kernel_shape: [...options.kernelShape], strides, pads }, outputs)[0]!;
+}
+
+export interface DropoutOptions {
+  /** false: Dropout is the identity and no node is emitted (inference). */
+  training: boolean;
+  /**
+   * Seed attribute of the ONNX Dropout node. Leave it out for a fresh mask every step; see the
+   * README for what ORT does with a fixed seed.
+   */
+  seed?: number;
+}
+
+/**
+ * Inverted dropout: in training, zero each element with probability `ratio` and scale the rest by
+ * 1 / (1 - ratio). The node's second output is the boolean keep-mask the gradient reuses.
+ */
+export function dropout(x: Tensor, ratio: number, options: DropoutOptions): Tensor {
+  if (!options.training || ratio === 0) return x;
+  const g = x.graph;
+  const attributes = { seed: options.seed };
+  return g.addNode('Dropout', [x, scalar(g, ratio, x.dtype), scalar(g, 1, 'bool')], attributes, [
+    { dtype: x.dtype, shape: x.shape },
+    { dtype: 'bool', shape: x.shape },
+  ])[0]!;
+}

@@ -1,0 +1,118 @@
+import type { DType } from '../dtype.js';
+import { graphOf, type Dim, type Graph, type Tensor } from '../graph.js';
+import { broadcastShapes, dimProduct, normalizeAxis, product } from '../shape.js';
+import { constant, int64s } from './constants.js';
+
+/**
+ * Reshape to `shape`; as in ONNX, 0 copies the input's dimension and one -1 takes what is left.
+ * With a symbolic input dimension the -1 becomes symbolic too.
+ */
+export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  const out: Dim[] = shape.map((d, i) => (d === 0 ? x.shape[i]! : d));
+  const free = out.indexOf(-1);
+  if (free >= 0) {
+    const known = out.filter((d, i) => i !== free);
+    const total = dimProduct(x.shape);
+    if (typeof total === 'number' && known.every((d) => typeof d === 'number')) {
+      out[free] = total / product(known as number[]);
+    } else {
+      out[free] = `${x.name}_reshaped_${free}`;
+    }
+  } else if (out.every((d) => typeof d === 'number') && x.shape.every((d) => typeof d === 'number')) {
+    if (product(out as number[]) !== x.size()) {
+      throw new Error(`onnx-graph: cannot reshape ${x.name} [${x.shape.join(', ')}] to [${shape.join(', ')}]`);
+    }
+  }
+  return x.graph.addNode('Reshape', [x, int64s(x.graph, shape)], {}, [{ dtype: x.dtype, shape: out }])[0]!;
+}
+
+/** Flatten to 2-D: dimensions before `axis` become rows, the rest columns. */
+export function flatten(x: Tensor, axis = 1): Tensor {
+  const a = axis < 0 ? axis + x.rank : axis;
+  const shape = [dimProduct(x.shape.slice(0, a)), dimProduct(x.shape.slice(a))];
+  return x.graph.addNode('Flatten', [x], { axis: a }, [{ dtype: x.dtype, shape }])[0]!;
+}
+
+export function transpose(x: Tensor, perm: readonly number[]): Tensor {
+  if (perm.length !== x.rank) throw new Error(`onnx-graph: transpose of ${x.name} needs ${x.rank} axes, got [${perm.join(', ')}]`);
+  return x.graph.addNode('Transpose', [x], { perm }, [{ dtype: x.dtype, shape: perm.map((p) => x.shape[p]!) }])[0]!;
+}
+
+export function unsqueeze(x: Tensor, axes: readonly number[]): Tensor {
+  const rank = x.rank + axes.length;
+  const at = new Set(axes.map((a) => normalizeAxis(a, rank)));
+  const shape: Dim[] = [];
+  let k = 0;
+  for (let i = 0; i < rank; i++) shape.push(at.has(i) ? 1 : x.shape[k++]!);
+  return x.graph.addNode('Unsqueeze', [x, int64s(x.graph, axes)], {}, [{ dtype: x.dtype, shape }])[0]!;
+}
+
+export function squeeze(x: Tensor, axes: readonly number[]): Tensor {
+  const at = new Set(axes.map((a) => normalizeAxis(a, x.rank)));
+  for (const a of at) if (x.shape[a] !== 1) throw new Error(`onnx-graph: cannot squeeze axis ${a} of ${x.name} [${x.shape.join(', ')}]`);
+  const shape = x.shape.filter((_, i) => !at.has(i));
+  return x.graph.addNode('Squeeze', [x, int64s(x.graph, axes)], {}, [{ dtype: x.dtype, shape }])[0]!;
+}
+
+/** Slice with step 1 along `axes` (static bounds, clamped like ONNX). */
+export function slice(x: Tensor, starts: readonly number[], ends: readonly number[], axes: readonly number[]): Tensor {
+  const shape = [...x.shape];
+  axes.forEach((axis, i) => {
+    const a = normalizeAxis(axis, x.rank);
+    const dim = x.shape[a];
+    if (typeof dim !== 'number') throw new Error(`onnx-graph: slice of ${x.name} along symbolic axis ${a}`);
+    const [s, e] = sliceBounds(starts[i]!, ends[i]!, dim);
+    shape[a] = Math.max(0, e - s);
+  });
+  const g = x.graph;
+  return g.addNode('Slice', [x, int64s(g, starts), int64s(g, ends), int64s(g, axes)], {}, [{ dtype: x.dtype, shape }])[0]!;
+}
+
+/** ONNX's clamping of slice bounds for step 1. */
+export function sliceBounds(start: number, end: number, dim: number): [number, number] {
+  const clamp = (v: number): number => Math.min(Math.max(v < 0 ? v + dim : v, 0), dim);
+  return [clamp(start), clamp(end)];
+}
+
+/** Splits along `axis` into pieces of the given sizes. */
+export function split(x: Tensor, sizes: readonly number[], axis = 0): Tensor[] {
+  const a = normalizeAxis(axis, x.rank);
+  if (x.shape[a] !== sizes.reduce((total, size) => total + size, 0)) {
+    throw new Error(`onnx-graph: split sizes [${sizes.join(', ')}] do not add up to axis ${a} of ${x.name} [${x.shape.join(', ')}]`);
+  }
+  const outs = sizes.map((size) => ({ dtype: x.dtype, shape: x.shape.map((d, i) => (i === a ? size : d)) }));
+  return x.graph.addNode('Split', [x, int64s(x.graph, sizes)], { axis: a }, outs);
+}
+
+export function concat(xs: readonly Tensor[], axis: number): Tensor {
+  const [first] = xs;
+  if (first === undefined) throw new Error('onnx-graph: concat of no tensors');
+  const a = normalizeAxis(axis, first.rank);
+  const along = xs.map((t) => t.shape[a]!);
+  const total: Dim = along.every((d) => typeof d === 'number') ? (along as number[]).reduce((s, d) => s + d, 0) : along.join('+');
+  const shape = first.shape.map((d, i) => (i === a ? total : d));
+  return graphOf(...xs).addNode('Concat', xs, { axis: a }, [{ dtype: first.dtype, shape }])[0]!;
+}
+
+/** Broadcasts `x` to `shape` (numpy rules). */
+export function expand(x: Tensor, shape: readonly number[]): Tensor {
+  const out = broadcastShapes(x.shape, shape);
+  return x.graph.addNode('Expand', [x, int64s(x.graph, shape)], {}, [{ dtype: x.dtype, shape: out }])[0]!;
+}
+
+/** Zero-pads: `pads` is [begin_0, ..., begin_n, end_0, ..., end_n] as in ONNX. */
+export function pad(x: Tensor, pads: readonly number[]): Tensor {
+  const shape = x.staticShape().map((d, i) => d + pads[i]! + pads[i + x.rank]!);
+  return x.graph.addNode('Pad', [x, int64s(x.graph, pads)], { mode: 'constant' }, [{ dtype: x.dtype, shape }])[0]!;
+}
+
+/** A zero tensor of a static shape, made at run time (ConstantOfShape) rather than stored in the model. */
+export function zeros(graph: Graph, dtype: DType, shape: readonly number[]): Tensor {
+  const value = { kind: 'tensor' as const, value: { dtype, shape: [1], values: [0] } };
+  return graph.addNode('ConstantOfShape', [int64s(graph, shape)], { value }, [{ dtype, shape }])[0]!;
+}
+
+/** The constant [0, 1, ..., length - 1]. */
+export function arange(graph: Graph, length: number, dtype: DType = 'int64'): Tensor {
+  return constant(graph, dtype, [length], Array.from({ length }, (_, i) => i));
+}
