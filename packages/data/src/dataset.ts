@@ -43,6 +43,8 @@ export interface DatasetSource {
   readonly format: string;
   /** True when the file is a subset of the upstream dataset (the offline mirror). */
   readonly subset: boolean;
+  /** True for generated data (writeSyntheticMirror), absent for real data. */
+  readonly synthetic?: boolean;
 }
 
 export interface Dataset<S extends Split = Split> {
