@@ -1,0 +1,161 @@
+// Finite-difference check of every gradient rule, one test per op type (plus the cases that make
+// a rule branch: broadcasting, transposes, unused outputs, repeated ids).
+//
+// float64 (every op that ORT's CPU provider runs in float64): h = 1e-5, tolerance 1e-6 on the
+// error scaled by max(1, |numeric|). Central differences are off by about h^2 |L'''| / 6 ~ 1e-11
+// (the losses here are smooth and of order 1-10 near the test points) plus the float64 rounding
+// of two loss values divided by 2h, about 1e-16 * 10 / 1e-5 = 1e-10. 1e-6 sits far above both and
+// far below what a wrong rule gives (a dropped term, a missing transpose: errors of order 0.1-1).
+//
+// float32 (Conv: ORT has no float64 Conv or ConvTranspose kernel on the CPU provider): the loss is
+// linear in each of X, W and B, so central differences have no truncation error at any h, and
+// h = 0.5 makes the float32 rounding of the loss (about 1e-7 relative, on sums of ~100 terms of
+// order 1, i.e. ~1e-5 absolute) small after dividing by 2h = 1. Tolerance 1e-4 (worst seen: 4e-6).
+import { describe, expect, test } from 'vitest';
+import * as G from '../index.js';
+import { gradients } from './rules/index.js';
+import { checkGradients, type GradCheck } from '../testing/gradcheck.js';
+
+const f64 = { dtype: 'float64', h: 1e-5, tolerance: 1e-6 } as const;
+const f32Linear = { dtype: 'float32', h: 0.5, tolerance: 1e-4 } as const;
+
+/** Values away from 0 by at least `gap`, so Relu's kink and MaxPool ties stay out of reach of h. */
+function spread(count: number, gap = 0.01): number[] {
+  return Array.from({ length: count }, (_, i) => (i % 2 === 0 ? 1 : -1) * (gap + ((i * 37) % count) / count));
+}
+
+const cases: Record<string, GradCheck[]> = {
+  Add: [
+    { ...f64, inputs: { a: { shape: [2, 3] }, b: { shape: [2, 3] } }, forward: ({ a, b }) => G.add(a!, b!) },
+    { ...f64, inputs: { a: { shape: [2, 3, 4] }, b: { shape: [3, 1] } }, forward: ({ a, b }) => G.add(a!, b!) },
+  ],
+  Sub: [{ ...f64, inputs: { a: { shape: [4] }, b: { shape: [2, 1] } }, forward: ({ a, b }) => G.sub(a!, b!) }],
+  Mul: [{ ...f64, inputs: { a: { shape: [2, 3] }, b: { shape: [1, 3] } }, forward: ({ a, b }) => G.mul(a!, b!) }],
+  Div: [
+    {
+      ...f64,
+      inputs: { a: { shape: [2, 3] }, b: { shape: [3], values: [1.5, -2, 3] } },
+      forward: ({ a, b }) => G.div(a!, b!),
+    },
+  ],
+  Sum: [{ ...f64, inputs: { a: { shape: [2, 3] }, b: { shape: [3] }, c: { shape: [2, 1] } }, forward: ({ a, b, c }) => G.sum([a!, b!, c!]) }],
+  Neg: [{ ...f64, inputs: { x: { shape: [5] } }, forward: ({ x }) => G.neg(x!) }],
+  Identity: [{ ...f64, inputs: { x: { shape: [5] } }, forward: ({ x }) => G.identity(x!) }],
+  Relu: [{ ...f64, inputs: { x: { shape: [3, 4], values: spread(12) } }, forward: ({ x }) => G.relu(x!) }],
+  Sigmoid: [{ ...f64, inputs: { x: { shape: [3, 4] } }, forward: ({ x }) => G.sigmoid(G.mul(x!, 3)) }],
+  Tanh: [{ ...f64, inputs: { x: { shape: [3, 4] } }, forward: ({ x }) => G.tanh(G.mul(x!, 2)) }],
+  Exp: [{ ...f64, inputs: { x: { shape: [6] } }, forward: ({ x }) => G.exp(x!) }],
+  Sqrt: [{ ...f64, inputs: { x: { shape: [4], values: [0.5, 1, 2, 3] } }, forward: ({ x }) => G.sqrt(x!) }],
+  // float32 <-> float64: the loss stays linear, so the float32 rounding of x +- h is all there is.
+  Cast: [{ ...f64, h: 1e-2, tolerance: 1e-4, inputs: { x: { shape: [4] } }, forward: ({ x }) => G.cast(G.mul(G.cast(x!, 'float32'), 2), 'float64') }],
+  Where: [
+    {
+      ...f64,
+      inputs: { c: { shape: [4], dtype: 'bool', values: [1, 0, 0, 1] }, a: { shape: [2, 4] }, b: { shape: [1] } },
+      forward: ({ c, a, b }) => G.where(c!, a!, b!),
+    },
+  ],
+  Reshape: [{ ...f64, inputs: { x: { shape: [2, 6] } }, forward: ({ x }) => G.mul(G.reshape(x!, [3, -1]), G.constant(x!.graph, 'float64', [3, 4], spread(12))) }],
+  Flatten: [{ ...f64, inputs: { x: { shape: [2, 3, 2] } }, forward: ({ x }) => G.flatten(x!) }],
+  Squeeze: [{ ...f64, inputs: { x: { shape: [2, 1, 3] } }, forward: ({ x }) => G.squeeze(x!, [1]) }],
+  Unsqueeze: [{ ...f64, inputs: { x: { shape: [2, 3] } }, forward: ({ x }) => G.unsqueeze(x!, [0, 2]) }],
+  Transpose: [{ ...f64, inputs: { x: { shape: [2, 3, 4] } }, forward: ({ x }) => G.transpose(x!, [2, 0, 1]) }],
+  Expand: [{ ...f64, inputs: { x: { shape: [3, 1] } }, forward: ({ x }) => G.expand(x!, [2, 3, 4]) }],
+  Slice: [{ ...f64, inputs: { x: { shape: [4, 5] } }, forward: ({ x }) => G.slice(x!, [1, -4], [3, 100], [0, 1]) }],
+  // The middle piece reaches no loss, so the rule has to fill in zeros for it.
+  Split: [{ ...f64, inputs: { x: { shape: [2, 6] } }, forward: ({ x }) => { const [a, , c] = G.split(x!, [1, 2, 3], 1); return G.concat([c!, a!], 1); } }],
+  Concat: [{ ...f64, inputs: { a: { shape: [2, 1] }, b: { shape: [2, 3] } }, forward: ({ a, b }) => G.concat([a!, b!], 1) }],
+  ReduceSum: [
+    { ...f64, inputs: { x: { shape: [2, 3, 4] } }, forward: ({ x }) => G.reduceSum(x!, [0, 2]) },
+    { ...f64, inputs: { x: { shape: [2, 3, 4] } }, forward: ({ x }) => G.reduceSum(x!, [-1], true) },
+  ],
+  ReduceMean: [{ ...f64, inputs: { x: { shape: [2, 3, 4] } }, forward: ({ x }) => G.reduceMean(x!, [1]) }],
+  MatMul: [
+    { ...f64, inputs: { a: { shape: [3, 4] }, b: { shape: [4, 2] } }, forward: ({ a, b }) => G.matMul(a!, b!) },
+    { ...f64, inputs: { a: { shape: [2, 3, 4] }, b: { shape: [4, 2] } }, forward: ({ a, b }) => G.matMul(a!, b!) },
+    { ...f64, inputs: { a: { shape: [2, 3, 4] }, b: { shape: [1, 4, 2] } }, forward: ({ a, b }) => G.matMul(a!, b!) },
+  ],
+  Gemm: [false, true].flatMap((transA) =>
+    [false, true].map(
+      (transB): GradCheck => ({
+        ...f64,
+        inputs: { a: { shape: transA ? [4, 3] : [3, 4] }, b: { shape: transB ? [2, 4] : [4, 2] }, c: { shape: [2] } },
+        forward: ({ a, b, c }) => G.gemm(a!, b!, c!, { transA, transB, alpha: 0.5, beta: 2 }),
+      }),
+    ),
+  ),
+  Conv: [
+    {
+      ...f32Linear,
+      inputs: { x: { shape: [2, 2, 5, 5] }, w: { shape: [3, 2, 3, 3] }, b: { shape: [3] } },
+      forward: ({ x, w, b }) => G.conv(x!, w!, b!, { pads: [1, 1, 1, 1] }),
+    },
+    {
+      ...f32Linear,
+      inputs: { x: { shape: [1, 2, 6, 5] }, w: { shape: [2, 2, 3, 2] } },
+      forward: ({ x, w }) => G.conv(x!, w!, null, { pads: [1, 0, 0, 1], strides: [2, 2] }),
+    },
+    {
+      ...f32Linear,
+      inputs: { x: { shape: [1, 1, 7, 7] }, w: { shape: [2, 1, 2, 2] } },
+      forward: ({ x, w }) => G.conv(x!, w!, null, { dilations: [2, 2], strides: [2, 1] }),
+    },
+  ],
+  MaxPool: [{ ...f64, inputs: { x: { shape: [2, 2, 4, 6], values: spread(96) } }, forward: ({ x }) => G.maxPool(x!, { kernelShape: [2, 2] }) }],
+  Dropout: [
+    {
+      ...f64,
+      freshSessions: true,
+      inputs: { x: { shape: [4, 6] } },
+      forward: ({ x }) => G.dropout(x!, 0.25, { training: true, seed: 7 }),
+    },
+  ],
+  // Repeated ids: rows 1 and 3 are read several times, so their gradients are sums.
+  Gather: [
+    {
+      ...f64,
+      inputs: { table: { shape: [5, 3] }, ids: { shape: [2, 4], dtype: 'int64', values: [1, 3, 1, 0, 3, 3, 4, 1] } },
+      forward: ({ table, ids }) => G.gather(table!, ids!),
+    },
+  ],
+  SoftmaxCrossEntropyLoss: [
+    {
+      ...f64,
+      inputs: { logits: { shape: [4, 3] }, labels: { shape: [4], dtype: 'int64', values: [0, 2, 1, 2] } },
+      forward: ({ logits, labels }) => G.softmaxCrossEntropy(G.mul(logits!, 3), labels!),
+    },
+  ],
+};
+
+describe('finite-difference check of every gradient rule', () => {
+  test('every registered rule has a case here', () => {
+    expect([...gradients.keys()].sort()).toEqual(Object.keys(cases).sort());
+  });
+
+  for (const [opType, checks] of Object.entries(cases)) {
+    test(opType, async () => {
+      for (const check of checks) expect(await checkGradients(check)).toBeLessThanOrEqual(check.tolerance);
+    });
+  }
+
+  test('a tensor used several times gets the sum of its gradients (x * x + x)', async () => {
+    await checkGradients({ ...f64, inputs: { x: { shape: [3] } }, forward: ({ x }) => G.add(G.mul(x!, x!), G.sigmoid(x!)) });
+  });
+
+  test('a two-layer network with every kind of op composes', async () => {
+    await checkGradients({
+      ...f64,
+      inputs: {
+        x: { shape: [3, 4] },
+        w1: { shape: [4, 5] },
+        b1: { shape: [5] },
+        w2: { shape: [5, 2] },
+        labels: { shape: [3], dtype: 'int64', values: [1, 0, 1] },
+      },
+      forward: ({ x, w1, b1, w2, labels }) => {
+        const h = G.tanh(G.add(G.matMul(x!, w1!), b1!));
+        return G.softmaxCrossEntropy(G.gemm(h, w2!, null), labels!);
+      },
+    });
+  });
+});
