@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { AGREEMENT_Z, checkAgreement } from './agreement.js';
+
+describe('checkAgreement', () => {
+  it('uses z * sqrt(2 p (1 - p) / n) at the median accuracy', () => {
+    const check = checkAgreement(
+      [
+        { framework: 'a', accuracy: 0.49 },
+        { framework: 'b', accuracy: 0.5 },
+        { framework: 'c', accuracy: 0.52 },
+      ],
+      1000,
+    );
+    expect(check.z).toBe(AGREEMENT_Z);
+    expect(check.reference).toBe(0.5);
+    expect(check.sd).toBeCloseTo(Math.sqrt(0.5 / 1000), 12);
+    expect(check.tolerance).toBeCloseTo(3 * 0.0223607, 6);
+    expect(check.verdicts.map((v) => v.flagged)).toEqual([false, false, false]);
+  });
+
+  it('flags only the outlier when the others agree', () => {
+    const check = checkAgreement(
+      [
+        { framework: 'tfjs-cpu', accuracy: 0.28 },
+        { framework: 'tfjs-wasm', accuracy: 0.1 },
+        { framework: 'onnxruntime-cpu', accuracy: 0.29 },
+      ],
+      1017,
+    );
+    expect(check.verdicts.filter((v) => v.flagged).map((v) => v.framework)).toEqual(['tfjs-wasm']);
+    expect(check.verdicts.find((v) => v.framework === 'tfjs-wasm')!.disagreesWith).toEqual(['tfjs-cpu', 'onnxruntime-cpu']);
+  });
+
+  it('flags both of two runs that disagree, since neither is the reference', () => {
+    const check = checkAgreement(
+      [
+        { framework: 'x', accuracy: 0.7 },
+        { framework: 'y', accuracy: 0.5 },
+      ],
+      1000,
+    );
+    expect(check.verdicts.every((v) => v.flagged)).toBe(true);
+  });
+
+  it('accepts a difference just inside the tolerance and rejects one just outside', () => {
+    const n = 10_000;
+    const tolerance = 3 * Math.sqrt((2 * 0.5 * 0.5) / n);
+    const inside = checkAgreement([{ framework: 'a', accuracy: 0.5 - tolerance * 0.49 }, { framework: 'b', accuracy: 0.5 + tolerance * 0.49 }], n);
+    const outside = checkAgreement([{ framework: 'a', accuracy: 0.5 - tolerance * 0.51 }, { framework: 'b', accuracy: 0.5 + tolerance * 0.51 }], n);
+    expect(inside.verdicts.some((v) => v.flagged)).toBe(false);
+    expect(outside.verdicts.every((v) => v.flagged)).toBe(true);
+  });
+});

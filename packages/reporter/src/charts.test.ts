@@ -1,0 +1,22 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { describe, expect, it } from 'vitest';
+import { analyse } from './analysis.js';
+import { renderCharts } from './charts.js';
+import { AGREEING_RUNS, fixtureResult } from './testing/fixtures.js';
+
+describe('renderCharts', () => {
+  it('renders well-formed SVG naming every backend that ran', async () => {
+    const charts = await renderCharts(analyse(AGREEING_RUNS.map(fixtureResult)));
+    expect(charts.map((chart) => chart.file)).toEqual(['training-time.svg', 'loss-per-epoch.svg']);
+    for (const chart of charts) {
+      expect(XMLValidator.validate(chart.svg)).toBe(true);
+      const root = (new XMLParser({ ignoreAttributes: false }).parse(chart.svg) as { svg?: Record<string, string> }).svg;
+      expect(root?.['@_xmlns']).toBe('http://www.w3.org/2000/svg');
+      for (const framework of ['tfjs-cpu', 'tfjs-wasm', 'onnxruntime-cpu']) expect(chart.svg).toContain(`>${framework}<`);
+      // Unavailable backends have no time and no loss to draw.
+      expect(chart.svg).not.toContain('tfjs-node-gpu');
+      expect(chart.svg).toContain('CNN: VGG-style on CIFAR-10');
+      expect(chart.svg).toContain('2 epochs, 4,096 training samples');
+    }
+  });
+});

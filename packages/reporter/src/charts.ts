@@ -1,0 +1,101 @@
+/**
+ * The two charts, as Vega-Lite specifications rendered to SVG in Node by Vega itself
+ * (the headless "none" renderer: no browser, no canvas). Each model's panel shows the runs
+ * of its main configuration only, since times of different configurations do not compare.
+ */
+import { parse, View } from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import type { Analysis } from './analysis.js';
+import { integer } from './format.js';
+
+export interface Chart {
+  /** File name under the results directory. */
+  readonly file: string;
+  readonly title: string;
+  readonly svg: string;
+}
+
+/** The panel label: the model and the configuration its bars come from. */
+function panels(analysis: Analysis) {
+  return analysis.models.flatMap((model) => {
+    const group = model.groups[0];
+    if (!group) return [];
+    const { epochs, trainSamples } = group.config;
+    const detail = `${epochs} epoch${epochs === 1 ? '' : 's'}, ${integer(trainSamples)} training samples`;
+    return [{ panel: `${model.title} (${detail})`, title: model.title, detail, runs: group.runs.filter((run) => run.status === 'ok') }];
+  });
+}
+
+/** One colour per framework in both charts, whatever subset each panel shows. */
+function colourScale(analysis: Analysis) {
+  const frameworks = [...new Set(analysis.models.flatMap((model) => model.groups.flatMap((group) => group.runs.map((run) => run.framework))))].sort();
+  return { domain: frameworks, scheme: 'tableau10' as const };
+}
+
+function trainingTimeSpec(analysis: Analysis): TopLevelSpec {
+  const shown = panels(analysis);
+  const values = shown.flatMap(({ panel, runs }) => runs.map((run) => ({ panel, framework: run.framework, seconds: run.trainSeconds })));
+  const colour = colourScale(analysis);
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: 'Training time per backend', subtitle: 'all epochs inside the timer, as SPEC.md defines it; shorter is better', anchor: 'start' },
+    data: { values },
+    // One bar chart per model, stacked; concatenated rather than faceted so that each has
+    // its own axes (a CNN run and a GRU run take very different times).
+    vconcat: shown.map(({ panel }) => ({
+      title: { text: panel, anchor: 'start', fontSize: 13 },
+      width: 460,
+      transform: [{ filter: { field: 'panel', equal: panel } }],
+      encoding: {
+        y: { field: 'framework', type: 'nominal', title: null },
+        x: { field: 'seconds', type: 'quantitative', title: 'training time (s)' },
+      },
+      layer: [
+        { mark: 'bar', encoding: { color: { field: 'framework', type: 'nominal', scale: colour, legend: null } } },
+        { mark: { type: 'text', align: 'left', dx: 4 }, encoding: { text: { field: 'seconds', type: 'quantitative', format: '.3~s' } } },
+      ],
+    })),
+    resolve: { scale: { x: 'independent', y: 'independent' } },
+  };
+}
+
+function lossSpec(analysis: Analysis): TopLevelSpec {
+  const shown = panels(analysis);
+  const values = shown.flatMap(({ panel, runs }) =>
+    runs.flatMap((run) => run.epochLoss.map((loss, index) => ({ panel, framework: run.framework, epoch: index + 1, loss }))),
+  );
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: 'Training loss per epoch', subtitle: 'mean softmax cross-entropy over the epoch’s mini-batches', anchor: 'start' },
+    data: { values },
+    hconcat: shown.map(({ title, detail, panel }) => ({
+      title: { text: [title, detail], anchor: 'start', fontSize: 13 },
+      width: 300,
+      height: 220,
+      transform: [{ filter: { field: 'panel', equal: panel } }],
+      mark: { type: 'line', point: true },
+      encoding: {
+        x: { field: 'epoch', type: 'ordinal', title: 'epoch', axis: { labelAngle: 0 } },
+        y: { field: 'loss', type: 'quantitative', title: 'mean training loss', scale: { zero: false } },
+        color: { field: 'framework', type: 'nominal', scale: colourScale(analysis), title: 'backend' },
+      },
+    })),
+    resolve: { scale: { y: 'independent' } },
+  };
+}
+
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const view = new View(parse(compile(spec).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+export async function renderCharts(analysis: Analysis): Promise<Chart[]> {
+  return [
+    { file: 'training-time.svg', title: 'Training time per backend', svg: await renderSvg(trainingTimeSpec(analysis)) },
+    { file: 'loss-per-epoch.svg', title: 'Training loss per epoch', svg: await renderSvg(lossSpec(analysis)) },
+  ];
+}

@@ -1,0 +1,49 @@
+/** Number formats shared by the table, the notebooks and the charts' titles. */
+
+const EMPTY = '—';
+
+export function integer(value: number): string {
+  return value.toLocaleString('en-US');
+}
+
+export function percent(fraction: number | null, digits = 2): string {
+  return fraction === null ? EMPTY : `${(fraction * 100).toFixed(digits)} %`;
+}
+
+/** Percentage points, signed, for accuracy differences. */
+export function points(fraction: number, digits = 2): string {
+  const value = fraction * 100;
+  return `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(digits)} pp`;
+}
+
+/** Three significant digits at most, so 0.812 s and 1,234 s both read well. */
+export function seconds(value: number | null | undefined): string {
+  if (value === null || value === undefined) return EMPTY;
+  return `${significant(value)} s`;
+}
+
+export function milliseconds(value: number | null): string {
+  return value === null ? EMPTY : `${significant(value)} ms`;
+}
+
+export function rate(value: number | null): string {
+  return value === null ? EMPTY : significant(value);
+}
+
+export function ratio(value: number | null): string {
+  return value === null ? EMPTY : `${value.toFixed(2)}×`;
+}
+
+function significant(value: number): string {
+  if (value >= 100) return integer(Math.round(value));
+  return value.toPrecision(3);
+}
+
+/** One line of free text, safe inside a Markdown table cell. */
+export function cellText(text: string, max = 240): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  const short = line.length > max ? `${line.slice(0, max - 1)}…` : line;
+  return short.replace(/\|/g, '\\|');
+}
+
+export { EMPTY };

@@ -1,0 +1,146 @@
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { INotebookContent } from '@jupyterlab/nbformat';
+import { ResultFileError } from '@rosetta/harness';
+import { FAMILIES } from './families.js';
+import { notebookProblems } from './nbformat-schema.js';
+import { joinSource } from './notebook.js';
+import { ReadmeSectionError, SECTION_END, SECTION_START } from './readme-section.js';
+import { runReport } from './report.js';
+import { StepMarkerError, STEPS } from './steps.js';
+import { AGREEING_RUNS, fixtureWorkspace, type FixtureWorkspace, type RunFixture } from './testing/fixtures.js';
+
+const roots: string[] = [];
+
+async function workspace(runs: readonly RunFixture[], readme?: string): Promise<FixtureWorkspace> {
+  const ws = await fixtureWorkspace(runs, readme);
+  roots.push(ws.root);
+  return ws;
+}
+
+function report(ws: FixtureWorkspace) {
+  return runReport({ workspaceRoot: ws.root, resultsDir: ws.resultsDir, notebooksDir: ws.notebooksDir, readme: ws.readme });
+}
+
+afterEach(async () => {
+  for (const root of roots.splice(0)) await rm(root, { recursive: true, force: true });
+});
+
+describe('runReport on agreeing short runs', () => {
+  it('writes the table with every row, both charts, the notebooks and the side-by-side page', async () => {
+    const ws = await workspace(AGREEING_RUNS);
+    const outcome = await report(ws);
+    expect(outcome.disagreements).toEqual([]);
+    const page = await readFile(join(ws.resultsDir, 'README.md'), 'utf8');
+    for (const framework of ['tfjs-cpu', 'tfjs-wasm', 'onnxruntime-cpu', 'tfjs-node-gpu', 'onnxruntime-cuda']) {
+      expect(page.match(new RegExp(`\\| \\*\\*${framework}\\*\\*`, 'g'))).toHaveLength(2);
+    }
+    expect(page).toContain('**unavailable**: tfjs-node-gpu: libcudart.so.11.0: cannot open shared object file');
+    expect(page).toContain('**Not the SPEC.md run**');
+    expect(page).toContain('2 epochs × batch 64, 4,096 training / 1,000 test samples');
+    // 3 sqrt(2 * 0.29 * 0.71 / 1000) = 6.09 percentage points at the CNN's median accuracy.
+    expect(page).toContain("= **6.09 pp** (p = median accuracy, n = test samples): every run agrees.");
+    // onnxruntime-cpu is the fastest CNN run (90 s); tfjs-cpu took 400 s.
+    expect(page).toMatch(/\| \*\*tfjs-cpu\*\* \(tfjs-cpu backend\) \| cpu \| 28\.00 % \|.*\| 4\.44× \|/);
+    expect(page).toContain('![Training time per backend](training-time.svg)');
+    const notebooks = (await readdir(ws.notebooksDir)).sort();
+    expect(notebooks).toEqual(['onnxruntime.cnn.ipynb', 'onnxruntime.rnn.ipynb', 'side-by-side.md', 'tfjs.cnn.ipynb', 'tfjs.rnn.ipynb']);
+    for (const chart of ['training-time.svg', 'loss-per-epoch.svg']) expect((await stat(join(ws.resultsDir, chart))).size).toBeGreaterThan(1000);
+  });
+
+  it('changes only the marked section of the README', async () => {
+    const ws = await workspace(AGREEING_RUNS);
+    const before = await readFile(ws.readme, 'utf8');
+    await report(ws);
+    const after = await readFile(ws.readme, 'utf8');
+    const start = (text: string) => text.indexOf(SECTION_START) + SECTION_START.length;
+    const end = (text: string) => text.indexOf(SECTION_END);
+    expect(after.slice(0, start(after))).toBe(before.slice(0, start(before)));
+    expect(after.slice(end(after))).toBe(before.slice(end(before)));
+    const section = after.slice(start(after), end(after));
+    expect(section).not.toContain('old generated text');
+    expect(section).toContain('### CNN: VGG-style on CIFAR-10');
+    expect(section).toContain('![Training time per backend](results/training-time.svg)');
+    expect(section).toContain('| **onnxruntime-cuda**');
+  });
+
+  it('writes notebooks that validate as nbformat 4 and whose code cells are the source regions, in step order', async () => {
+    const ws = await workspace(AGREEING_RUNS);
+    await report(ws);
+    for (const family of FAMILIES) {
+      for (const model of ['cnn', 'rnn'] as const) {
+        const notebook = JSON.parse(await readFile(join(ws.notebooksDir, `${family.id}.${model}.ipynb`), 'utf8')) as INotebookContent;
+        expect(notebookProblems(notebook)).toEqual([]);
+        expect(notebook.nbformat).toBe(4);
+        expect(notebook.metadata.kernelspec?.name).toBe('deno');
+        const source = await readFile(join(ws.root, family.sources[model]), 'utf8');
+        const code = notebook.cells.filter((cell) => cell.cell_type === 'code');
+        expect(code.map((cell) => cell.id)).toEqual(['imports', ...STEPS.map((step) => step.name.replace(/ /g, '-'))]);
+        let from = 0;
+        for (const cell of code) {
+          const text = joinSource(cell.source);
+          expect(text.length).toBeGreaterThan(0);
+          // Verbatim, and in the order of the file.
+          const at = source.indexOf(text, from);
+          expect(at, `${family.id}.${model} cell ${String(cell.id)}`).toBeGreaterThanOrEqual(from);
+          from = at + text.length;
+        }
+        const evaluate = code.at(-1)!;
+        const output = JSON.stringify(evaluate.outputs);
+        expect(output).toContain('Recorded by `rosetta train`, not by running this notebook');
+        const mine = AGREEING_RUNS.filter((run) => run.model === model && family.runs(run.framework));
+        for (const run of mine) expect(output).toContain(`${run.framework}: ${run.status ?? 'ok'}`);
+        for (const run of AGREEING_RUNS.filter((r) => !family.runs(r.framework))) expect(output).not.toContain(`${run.framework}:`);
+      }
+    }
+    const sideBySide = await readFile(join(ws.notebooksDir, 'side-by-side.md'), 'utf8');
+    for (const family of FAMILIES) expect(sideBySide).toContain(`>${family.title}</a>`);
+    expect(sideBySide.match(/<th valign="top">\d\. /g)).toHaveLength(2 * STEPS.length);
+    expect(sideBySide).toContain("```ts\n  const step5 = something('onnxruntime', 'rnn', 5); // `evaluate`\n\n  console.log(step5);\n```");
+  });
+});
+
+describe('runReport failures', () => {
+  it('exits with the disagreeing backend named when one accuracy is off beyond the tolerance', async () => {
+    const runs = AGREEING_RUNS.map((run) => (run.framework === 'tfjs-wasm' && run.model === 'cnn' ? { ...run, accuracy: 0.1 } : run));
+    const ws = await workspace(runs);
+    const outcome = await report(ws);
+    expect(outcome.disagreements).toHaveLength(1);
+    expect(outcome.disagreements[0]).toMatch(/^cnn: tfjs-wasm test accuracy 10\.00 % disagrees with onnxruntime-cpu, tfjs-cpu/);
+    const page = await readFile(join(ws.resultsDir, 'README.md'), 'utf8');
+    expect(page).toContain('**Accuracy check failed:**');
+    expect(page).toMatch(/\| \*\*tfjs-wasm\*\* .*\| ⚠ \*\*disagrees\*\* with onnxruntime-cpu, tfjs-cpu \|/);
+  });
+
+  it('rejects a malformed results file by name and writes nothing', async () => {
+    const ws = await workspace(AGREEING_RUNS);
+    await writeFile(join(ws.resultsDir, 'tfjs-cpu.rnn.json'), '{ "schemaVersion": 1 }');
+    const error = await report(ws).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResultFileError);
+    expect((error as Error).message).toMatch(/tfjs-cpu\.rnn\.json: not a valid results file: framework/);
+    await expect(stat(join(ws.resultsDir, 'README.md'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('fails naming README.md when its markers are missing, without appending or writing anything', async () => {
+    const ws = await workspace(AGREEING_RUNS, '# Rosetta\n\nNo markers here.\n');
+    await expect(report(ws)).rejects.toThrow(ReadmeSectionError);
+    await expect(report(ws)).rejects.toThrow(/README\.md: expected the marker <!-- results:start --> exactly once, found it 0 times/);
+    expect(await readFile(ws.readme, 'utf8')).toBe('# Rosetta\n\nNo markers here.\n');
+    await expect(stat(ws.notebooksDir)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('fails naming the model source that lacks a step marker', async () => {
+    const ws = await workspace(AGREEING_RUNS);
+    const file = join(ws.root, 'packages/onnxruntime/src/rnn.ts');
+    await writeFile(file, (await readFile(file, 'utf8')).replace(/  \/\/ #region predict\n[^]*?\/\/ #endregion\n/, ''));
+    await expect(report(ws)).rejects.toThrow(StepMarkerError);
+    await expect(report(ws)).rejects.toThrow(/packages\/onnxruntime\/src\/rnn\.ts:\d+: step "evaluate" is out of order; expected "#region predict"/);
+  });
+
+  it('fails naming a model source that does not exist', async () => {
+    const ws = await workspace(AGREEING_RUNS);
+    await rm(join(ws.root, 'packages/tfjs/src/cnn.ts'));
+    await expect(report(ws)).rejects.toThrow(/^packages\/tfjs\/src\/cnn\.ts: cannot read the model source/);
+  });
+});
