@@ -1,0 +1,84 @@
+/**
+ * Median milliseconds per training step (batch 64) of a framework on random batches of the
+ * real shapes: the speed figure of issue 4, kept out of the tests. It goes through the
+ * harness interface only (load, createModel, trainEpoch), so `rosetta bench` can use it for
+ * any framework.
+ */
+import type { Batch } from '@rosetta/data';
+import {
+  BackendUnavailableError,
+  CNN_SPEC,
+  initialWeights,
+  median,
+  RNN_SPEC,
+  StepClock,
+  type Framework,
+  type InputFormat,
+  type ModelName,
+} from '@rosetta/harness';
+import seedrandom from 'seedrandom';
+
+export interface BenchOptions {
+  /** Timed steps. */
+  readonly steps: number;
+  /** Steps run first and not timed (session warm-up, allocator growth). */
+  readonly warmup: number;
+  readonly batchSize?: number;
+  readonly seed?: number;
+}
+
+export type BenchResult =
+  | { readonly status: 'ok'; readonly framework: string; readonly model: ModelName; readonly backend: string; readonly msPerStep: readonly number[]; readonly msPerStepMedian: number }
+  | { readonly status: 'unavailable'; readonly framework: string; readonly model: ModelName; readonly reason: string };
+
+/** `count` random batches of the model's real shapes; one buffer, refilled per batch like the shared iterator. */
+function* randomBatches(model: ModelName, input: InputFormat, batchSize: number, count: number, seed: number): Generator<Batch> {
+  const random = seedrandom.alea(`bench/${seed}/${model}`);
+  const classes = model === 'cnn' ? CNN_SPEC.classes : RNN_SPEC.classes;
+  const y = new Int32Array(batchSize);
+  const yOneHot = input.labels === 'onehot' ? new Float32Array(batchSize * classes) : undefined;
+  const size = CNN_SPEC.imageSize;
+  const image = model === 'cnn' ? new Float32Array(batchSize * CNN_SPEC.channels * size * size) : undefined;
+  const tokens = model === 'rnn' ? new Int32Array(batchSize * RNN_SPEC.sequenceLength) : undefined;
+  for (let index = 0; index < count; index++) {
+    for (let i = 0; i < batchSize; i++) y[i] = Math.floor(random() * classes);
+    if (yOneHot) {
+      yOneHot.fill(0);
+      y.forEach((label, i) => (yOneHot[i * classes + label] = 1));
+    }
+    if (image) {
+      for (let i = 0; i < image.length; i++) image[i] = random();
+      const shape: [number, number, number, number] =
+        input.layout === 'NCHW' ? [batchSize, CNN_SPEC.channels, size, size] : [batchSize, size, size, CNN_SPEC.channels];
+      yield { kind: 'image', index, size: batchSize, layout: input.layout, shape, x: image, y, ...(yOneHot && { yOneHot }) };
+    } else {
+      for (let i = 0; i < tokens!.length; i++) tokens![i] = Math.floor(random() * RNN_SPEC.vocabularySize);
+      yield { kind: 'tokens', index, size: batchSize, shape: [batchSize, RNN_SPEC.sequenceLength], x: tokens!, y, ...(yOneHot && { yOneHot }) };
+    }
+  }
+}
+
+/** Trains `warmup + steps` steps from the shared initial weights and times each one. */
+export async function benchTrainingStep(framework: Framework, model: ModelName, options: BenchOptions): Promise<BenchResult> {
+  const batchSize = options.batchSize ?? (model === 'cnn' ? CNN_SPEC.batchSize : RNN_SPEC.batchSize);
+  const seed = options.seed ?? 1;
+  let backend;
+  try {
+    backend = await framework.load();
+  } catch (error) {
+    if (error instanceof BackendUnavailableError) return { status: 'unavailable', framework: framework.name, model, reason: error.message };
+    throw error;
+  }
+  const trainable = await backend.createModel({ model, weights: initialWeights(model, seed), seed, dropout: true });
+  try {
+    const clock = new StepClock();
+    await trainable.trainEpoch(randomBatches(model, backend.input, batchSize, options.warmup + options.steps, seed), (losses) => {
+      clock.lap(losses.length);
+    });
+    const msPerStep = clock.stepMilliseconds.slice(options.warmup);
+    return { status: 'ok', framework: framework.name, model, backend: backend.info.backend, msPerStep, msPerStepMedian: median(msPerStep) };
+  } finally {
+    trainable.dispose();
+    await backend.dispose?.();
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The two ONNX Runtime frameworks of the harness registry: the same generated graphs, run on
+ * the CPU or on the CUDA execution provider.
+ */
+import { createRequire } from 'node:module';
+import { detectGpu, type Backend, type Framework, type ModelOptions } from '@rosetta/harness';
+import { OPSET } from '@rosetta/onnx-graph';
+import { cnnProgram } from './cnn.js';
+import type { TrainingProgram } from './program.js';
+import { checkProvider, provider, type ProviderName } from './provider.js';
+import { rnnProgram } from './rnn.js';
+import { OrtTrainer } from './trainer.js';
+
+/**
+ * Training steps per `run`. The CUDA provider copies every input and output between host and
+ * device on each `run`, so the parameters and optimiser state stay on the device for a chunk
+ * of steps (an ONNX Loop). On the CPU nothing is copied and one step per run was faster
+ * (measured in bench.ts), so the CPU runs the plain step graph.
+ */
+export const STEPS_PER_RUN: Readonly<Record<ProviderName, number>> = { cpu: 1, cuda: 32 };
+
+export function buildProgram(options: ModelOptions): TrainingProgram {
+  return options.model === 'cnn' ? cnnProgram(options) : rnnProgram(options);
+}
+
+function packageVersion(name: string): string {
+  const require = createRequire(import.meta.url);
+  return (require(`${name}/package.json`) as { version: string }).version;
+}
+
+function ortFramework(name: ProviderName, description: string): Framework {
+  const framework = `onnxruntime-${name}`;
+  return {
+    name: framework,
+    description,
+    async load(): Promise<Backend> {
+      const p = provider(name);
+      await checkProvider(p);
+      const device = name === 'cpu' ? 'cpu' : ((await detectGpu()) ?? 'CUDA device 0');
+      return {
+        info: {
+          framework,
+          backend: `${p.description}; ${STEPS_PER_RUN[name]} training step(s) per run; graph optimisation level "all"`,
+          device,
+          versions: { 'onnxruntime-node': packageVersion('onnxruntime-node'), 'onnx-opset': String(OPSET) },
+          deviations: [
+            'dropout masks come from ONNX Runtime\'s Dropout op (seeded per session by the model seed, a new mask every step), not from the TF.js generator',
+          ],
+        },
+        input: { layout: 'NCHW', labels: 'sparse' },
+        createModel: (options) => OrtTrainer.create(buildProgram(options), p, { stepsPerRun: STEPS_PER_RUN[name] }),
+      };
+    },
+  };
+}
+
+export const cpuFramework = ortFramework(
+  'cpu',
+  'ONNX Runtime 1.29.0 training graphs generated in TypeScript, CPU execution provider',
+);
+
+export const cudaFramework = ortFramework(
+  'cuda',
+  'ONNX Runtime 1.29.0 training graphs generated in TypeScript, CUDA execution provider',
+);
+
+export const frameworks: readonly Framework[] = [cpuFramework, cudaFramework];

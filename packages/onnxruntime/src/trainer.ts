@@ -1,0 +1,157 @@
+/**
+ * The training runner: ONNX Runtime only runs inference, so a training step is one run of a
+ * graph that computes forward, backward and the optimiser update, and hands back the updated
+ * parameters and optimiser state. They stay ORT tensors and are fed straight back into the
+ * next run; JavaScript never copies or touches them in between.
+ *
+ * Two ways to run a step:
+ * - one `run` per batch (the step graph), or
+ * - one `run` per chunk of K batches (the chunk graph: an ONNX Loop over [K, batch, ...]
+ *   inputs), so that a GPU keeps the parameters on the device for K steps instead of
+ *   copying them in and out every step.
+ */
+import type { Batch } from '@rosetta/data';
+import type { StepReporter, TrainableModel } from '@rosetta/harness';
+import ort from 'onnxruntime-node';
+import type { TrainingProgram } from './program.js';
+import { nextName } from './program.js';
+import type { Provider } from './provider.js';
+
+type Feeds = Record<string, ort.Tensor>;
+
+function batchTensor(batch: Batch): ort.Tensor {
+  return tensor(batch.x, batch.shape);
+}
+
+function tensor(data: Float32Array | Int32Array, shape: readonly number[]): ort.Tensor {
+  return data instanceof Float32Array ? new ort.Tensor('float32', data, shape) : new ort.Tensor('int32', data, shape);
+}
+
+/**
+ * Gathers K batches into [K, ...] buffers for the chunk graph. The iterator refills one
+ * batch buffer in place, so each batch is copied once, here, into its slot.
+ */
+class ChunkBuffer {
+  private x: Float32Array | Int32Array | undefined;
+  private y: Int32Array | undefined;
+  private shape: readonly number[] = [];
+  private count = 0;
+
+  constructor(private readonly capacity: number) {}
+
+  add(batch: Batch): void {
+    if (this.x === undefined) {
+      this.x = batch.kind === 'image' ? new Float32Array(batch.x.length * this.capacity) : new Int32Array(batch.x.length * this.capacity);
+      this.y = new Int32Array(batch.size * this.capacity);
+      this.shape = batch.shape;
+    }
+    this.x.set(batch.x, this.count * batch.x.length);
+    this.y!.set(batch.y, this.count * batch.size);
+    this.count++;
+  }
+
+  get full(): boolean {
+    return this.count === this.capacity;
+  }
+
+  /** The full chunk as [K, ...] tensors over the buffers (no copy); empties the buffer. */
+  take(): Feeds {
+    this.count = 0;
+    return { x: tensor(this.x!, [this.capacity, ...this.shape]), y: tensor(this.y!, [this.capacity, this.shape[0]!]) };
+  }
+
+  /** The batches of a partial chunk, one by one (views into the buffers); empties the buffer. */
+  *remaining(): Generator<Feeds> {
+    const count = this.count;
+    this.count = 0;
+    if (count === 0) return;
+    const perX = this.x!.length / this.capacity;
+    const perY = this.y!.length / this.capacity;
+    for (let i = 0; i < count; i++) {
+      yield { x: tensor(this.x!.subarray(i * perX, (i + 1) * perX), this.shape), y: tensor(this.y!.subarray(i * perY, (i + 1) * perY), [perY]) };
+    }
+  }
+}
+
+export interface TrainerOptions {
+  /** Steps per `run`: 1 runs the step graph per batch, K > 1 the Loop graph per K batches. */
+  readonly stepsPerRun: number;
+}
+
+export class OrtTrainer implements TrainableModel {
+  private constructor(
+    private readonly program: TrainingProgram,
+    private readonly step: ort.InferenceSession,
+    private readonly chunk: ort.InferenceSession | null,
+    private readonly stepsPerRun: number,
+    private readonly infer: ort.InferenceSession,
+    private state: Feeds,
+  ) {}
+
+  /** Session creation (graph optimisation, kernel selection) happens here, outside the training timer. */
+  static async create(program: TrainingProgram, provider: Provider, options: TrainerOptions): Promise<OrtTrainer> {
+    const k = options.stepsPerRun;
+    if (!Number.isInteger(k) || k < 1) throw new Error(`onnxruntime: stepsPerRun must be a positive integer, got ${k}`);
+    const step = await ort.InferenceSession.create(program.step, provider.options);
+    // The Loop's trip count is part of the chunk graph; an epoch's last, shorter chunk runs
+    // step by step on the step graph.
+    const chunk = k > 1 ? await ort.InferenceSession.create(program.chunk(k), provider.options) : null;
+    const infer = await ort.InferenceSession.create(program.inference, provider.options);
+    const state: Feeds = {};
+    for (const s of program.state) state[s.name] = new ort.Tensor('float32', s.data.slice(), s.shape);
+    return new OrtTrainer(program, step, chunk, k, infer, state);
+  }
+
+  async trainEpoch(batches: Iterable<Batch>, report: StepReporter): Promise<void> {
+    if (this.chunk === null) {
+      for (const batch of batches) {
+        report(await this.run(this.step, { x: batchTensor(batch), y: new ort.Tensor('int32', batch.y, [batch.size]) }));
+      }
+      return;
+    }
+    const buffer = new ChunkBuffer(this.stepsPerRun);
+    for (const batch of batches) {
+      buffer.add(batch);
+      if (buffer.full) report(await this.run(this.chunk, buffer.take()));
+    }
+    for (const feeds of buffer.remaining()) report(await this.run(this.step, feeds));
+  }
+
+  /** Runs a training graph once; its state outputs become the next run's state inputs. */
+  private async run(session: ort.InferenceSession, data: Feeds): Promise<Float32Array> {
+    const outputs = await session.run({ ...data, ...this.state });
+    const next: Feeds = {};
+    for (const s of this.program.state) next[s.name] = outputs[nextName(s.name)]!;
+    this.state = next;
+    return outputs['loss']!.data as Float32Array;
+  }
+
+  async predict(batch: Batch): Promise<Float32Array> {
+    const feeds: Feeds = { x: batchTensor(batch) };
+    for (const name of this.program.parameters) feeds[name] = this.state[name]!;
+    const { logits } = await this.infer.run(feeds);
+    return logits!.data as Float32Array;
+  }
+
+  async weights(): Promise<Map<string, { shape: readonly number[]; data: Float32Array }>> {
+    const weights = new Map<string, { shape: readonly number[]; data: Float32Array }>();
+    for (const name of this.program.parameters) {
+      const t = this.state[name]!;
+      weights.set(name, { shape: t.dims, data: t.data as Float32Array });
+    }
+    return weights;
+  }
+
+  /** Current value of any state tensor (parameters and optimiser slots), for tests and export. */
+  stateTensor(name: string): { shape: readonly number[]; data: Float32Array } {
+    const t = this.state[name];
+    if (t === undefined) throw new Error(`onnxruntime: no state tensor named ${name}`);
+    return { shape: t.dims, data: t.data as Float32Array };
+  }
+
+  dispose(): void {
+    void this.step.release();
+    void this.chunk?.release();
+    void this.infer.release();
+  }
+}
