@@ -1,3 +1,2 @@
 export { program } from './program.js';
 export { PRESETS, type Preset, type PresetName } from './presets.js';
-export { workspaceRoot } from './workspace.js';

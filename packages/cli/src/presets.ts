@@ -13,7 +13,7 @@ export interface Preset {
   readonly testLimit?: number;
 }
 
-export const PRESETS = {
+export const PRESETS: Readonly<Record<'quick' | 'full', Preset>> = {
   quick: {
     description: '1 epoch on the first 4,096 training samples (64 steps), evaluated on every test sample',
     epochs: () => 1,
@@ -21,9 +21,9 @@ export const PRESETS = {
   },
   full: {
     description: 'SPEC.md: every sample, 10 epochs for the CNN and 3 for the GRU',
-    epochs: (model) => MODEL_SPECS[model].epochs,
+    epochs: (model: ModelName) => MODEL_SPECS[model].epochs,
   },
-} as const satisfies Record<string, Preset>;
+};
 
 export type PresetName = keyof typeof PRESETS;
 

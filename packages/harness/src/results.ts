@@ -36,6 +36,8 @@ export const DatasetRecordSchema = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   format: z.string(),
   subset: z.boolean(),
+  /** True for generated test data, absent for real data. */
+  synthetic: z.boolean().optional(),
 });
 
 export const WeightsRecordSchema = z.object({

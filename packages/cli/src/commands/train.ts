@@ -1,10 +1,11 @@
 /** `rosetta train`: one results file per model, through the shared harness runner. */
+import { join } from 'node:path';
 import { Command, Option } from 'commander';
+import { findWorkspaceRoot } from '@rosetta/data';
 import { builtinFrameworkNames, DEFAULT_SEED, resolveFramework, runTraining, type ModelName } from '@rosetta/harness';
 import { consoleLog } from '../console-log.js';
 import { integer, modelList, positiveInteger } from '../options.js';
 import { PRESETS, presetHelp, presetNames, type PresetName } from '../presets.js';
-import { defaultCacheDir, defaultResultsDir } from '../workspace.js';
 
 interface TrainOptions {
   framework: string;
@@ -17,7 +18,7 @@ interface TrainOptions {
   out: string;
   dropout: boolean;
   mirror?: string;
-  cache: string;
+  cache?: string;
 }
 
 async function train(options: TrainOptions): Promise<void> {
@@ -37,7 +38,7 @@ async function train(options: TrainOptions): Promise<void> {
       seed: options.seed,
       outDir: options.out,
       dropout: options.dropout,
-      cacheDir: options.cache,
+      ...(options.cache === undefined ? {} : { cacheDir: options.cache }),
       ...(options.mirror === undefined ? {} : { mirror: options.mirror }),
       command: ['rosetta', ...process.argv.slice(2)].join(' '),
       log,
@@ -67,10 +68,10 @@ export function trainCommand(): Command {
     .option('--train-limit <n>', 'train on the first N training samples only (default: the preset\'s; full = all)', positiveInteger)
     .option('--test-limit <n>', 'evaluate on the first N test samples only (default: all)', positiveInteger)
     .option('--seed <n>', 'seed of the data order and the shared initial weights', integer, DEFAULT_SEED)
-    .option('--out <dir>', 'results directory', defaultResultsDir())
+    .addOption(new Option('--out <dir>', 'results directory').default(join(findWorkspaceRoot(), 'results'), 'results/ of the workspace'))
     .option('--no-dropout', 'switch dropout off (as parity runs do; masks are framework-private)')
     .option('--mirror <dir|url>', 'dataset mirror holding a manifest.json (default: $ROSETTA_DATASET_MIRROR, else the canonical URLs)')
-    .option('--cache <dir>', 'dataset cache directory', defaultCacheDir())
+    .option('--cache <dir>', 'dataset cache directory (default: $ROSETTA_DATASETS_DIR, else datasets/ of the workspace)')
     .addHelpText('after', `\nPresets (explicit --epochs/--train-limit/--test-limit win):\n${presetHelp()}\n\nOnly full batches of 64 are used; limits are rounded down to them.`)
     .action(train);
 }

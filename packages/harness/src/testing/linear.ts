@@ -5,8 +5,8 @@
  * plugin. It ignores the SPEC.md architecture and the shared weights, and says so.
  *
  * Images are read as 3,072 pixel features (either layout: a linear model does not care
- * about the order of its inputs); a review as a bag of words (each non-padding token
- * counts 1 / length). Training is plain SGD with momentum, v = m v + g; w = w - lr v.
+ * about the order of its inputs); a review as a bag of words (the count of each token,
+ * padding excluded). Training is plain SGD with momentum, v = m v + g; w = w - lr v.
  */
 import type { Batch } from '@rosetta/data';
 import { BackendUnavailableError, type Backend, type Framework, type StepReporter, type TrainableModel } from '../framework.js';
@@ -21,9 +21,7 @@ function forEachFeature(batch: Batch, sample: number, visit: Visit): void {
     return;
   }
   const length = batch.shape[1];
-  const row = batch.x.subarray(sample * length, (sample + 1) * length);
-  const words = row.filter((token) => token !== 0).length;
-  for (const token of row) if (token !== 0) visit(token, 1 / words);
+  for (const token of batch.x.subarray(sample * length, (sample + 1) * length)) if (token !== 0) visit(token, 1);
 }
 
 function featureCount(model: ModelName): number {
@@ -140,12 +138,12 @@ export function linearFramework(options: LinearFrameworkOptions): Framework {
 
 /** The plugin's frameworks: one that learns, one that diverges, one that cannot load. */
 export const frameworks: Framework[] = [
-  linearFramework({ name: 'linear', learningRate: 0.05, momentum: 0.9 }),
+  linearFramework({ name: 'linear', learningRate: 0.005, momentum: 0.9 }),
   // Steps of 1e38 overflow float32 within two updates: the loss becomes NaN or infinite.
   linearFramework({ name: 'linear-diverging', learningRate: 1e38, momentum: 0.9 }),
   linearFramework({
     name: 'linear-unavailable',
-    learningRate: 0.05,
+    learningRate: 0.005,
     momentum: 0.9,
     unavailableReason: 'linear-unavailable: this test backend never loads (stands in for a missing native library)',
   }),

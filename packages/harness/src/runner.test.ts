@@ -1,0 +1,169 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeSyntheticMirror } from '@rosetta/data';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Batch } from '@rosetta/data';
+import type { Framework, StepReporter } from './framework.js';
+import type { Log } from './progress.js';
+import { readResult } from './results.js';
+import { runTraining, type TrainingOptions } from './runner.js';
+import { frameworks, LinearModel } from './testing/linear.js';
+
+const [linear, diverging, unavailable] = frameworks as [Framework, Framework, Framework];
+
+let dir: string;
+let mirror: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'rosetta-runner-'));
+  mirror = join(dir, 'mirror');
+  await writeSyntheticMirror(mirror, { seed: 7, cifarTrain: 640, cifarTest: 256, imdbTrain: 1280, imdbTest: 256 });
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function recorder(): Log & { lines: string[] } {
+  const lines: string[] = [];
+  return { lines, info: (line) => lines.push(line), status: () => {} };
+}
+
+function options(framework: Framework, outDir: string, extra: Partial<TrainingOptions> = {}): TrainingOptions {
+  return {
+    framework,
+    model: 'cnn',
+    epochs: 3,
+    seed: 1,
+    outDir,
+    dropout: true,
+    mirror,
+    cacheDir: join(dir, 'cache'),
+    command: 'test',
+    ...extra,
+  };
+}
+
+/** A linear model that reports its steps two at a time, as an adapter running chunks of steps per device call does. */
+class PairedLinear extends LinearModel {
+  override async trainEpoch(batches: Iterable<Batch>, report: StepReporter): Promise<void> {
+    let pending: number[] = [];
+    for (const batch of batches) {
+      pending.push(this.step(batch));
+      if (pending.length === 2) {
+        report(Float32Array.from(pending));
+        pending = [];
+      }
+    }
+    if (pending.length > 0) report(Float32Array.from(pending));
+  }
+}
+
+function paired(name: string): Framework {
+  return {
+    name,
+    description: 'reports steps in pairs',
+    load: async () => ({ ...(await linear.load()), createModel: async () => new PairedLinear(3072, 10, 0.005, 0.9) }),
+  };
+}
+
+describe('runTraining', () => {
+  it('trains, evaluates and writes a valid ok result with every timing SPEC.md asks for', async () => {
+    const out = join(dir, 'ok');
+    const log = recorder();
+    const run = await runTraining({ ...options(linear, out), log });
+    expect(run.error).toBeUndefined();
+    const result = await readResult(run.file);
+    expect(result).toEqual(run.result);
+    expect(result).toMatchObject({ framework: 'linear', model: 'cnn', status: 'ok', reason: null, epochs: 3, batchSize: 64 });
+    expect(result.trainSamples).toBe(640);
+    expect(result.testSamples).toBe(256);
+    expect(result.epochSeconds).toHaveLength(3);
+    expect(result.trainSeconds!).toBeGreaterThanOrEqual(result.epochSeconds.reduce((a, b) => a + b, 0) - 1e-9);
+    expect(result.steadyEpochSeconds).toBe((result.epochSeconds[1]! + result.epochSeconds[2]!) / 2);
+    expect(result.samplesPerSecond).toBeCloseTo((640 * 3) / result.trainSeconds!, 6);
+    expect(result.epochLoss).toHaveLength(3);
+    expect(result.finalLoss).toBe(result.epochLoss[2]);
+    // The synthetic images are learnable: a linear model must beat the 10 % of chance.
+    expect(result.testAccuracy!).toBeGreaterThan(0.3);
+    expect(result.dataset).toMatchObject({ name: 'cifar10', format: 'cifar10-binary-tar-gz', synthetic: true });
+    expect(result.weights!.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(result.env.versions['@rosetta/harness']).toMatch(/^\d+\.\d+\.\d+/);
+    expect(log.lines[0]).toMatch(/3 epoch\(s\) x 10 steps of 64 = 30 steps/);
+    expect(log.lines.some((l) => /^after 5 steps: ~.* for 30 steps$/.test(l))).toBe(true);
+    expect(log.lines.filter((l) => /^epoch \d\/3: /.test(l))).toHaveLength(3);
+
+    // A second run in the same directory estimates its length from the first before starting.
+    const again = recorder();
+    await runTraining({ ...options(linear, out), log: again });
+    expect(again.lines.some((l) => l.startsWith(`previous result ${run.file}: ~`))).toBe(true);
+  });
+
+  it('learns the synthetic reviews too', async () => {
+    const run = await runTraining(options(linear, join(dir, 'rnn'), { model: 'rnn', epochs: 3 }));
+    expect(run.result.status).toBe('ok');
+    expect(run.result.trainSamples).toBe(1280);
+    expect(run.result.testAccuracy!).toBeGreaterThan(0.6);
+  });
+
+  it('accepts steps reported in chunks', async () => {
+    const run = await runTraining(options(paired('pairs'), join(dir, 'pairs'), { epochs: 1, trainLimit: 320 }));
+    expect(run.result.status).toBe('ok');
+    expect(run.result.epochLoss).toHaveLength(1);
+  });
+
+  it('records an unavailable backend with its reason and loads no data', async () => {
+    const out = join(dir, 'unavailable');
+    const run = await runTraining(options(unavailable, out, { mirror: join(dir, 'no-such-mirror') }));
+    const result = await readResult(run.file);
+    expect(result.status).toBe('unavailable');
+    expect(result.reason).toMatch(/never loads/);
+    expect(result.dataset).toBeNull();
+    expect(result.env.backend).toBe('linear-unavailable (not loaded)');
+  });
+
+  it('stops a diverging run with a clear reason and records the failure, not half a result', async () => {
+    const out = join(dir, 'diverging');
+    const run = await runTraining(options(diverging, out));
+    expect(run.error).toBeInstanceOf(Error);
+    const result = await readResult(run.file);
+    expect(result.status).toBe('failed');
+    expect(result.reason).toMatch(/^training diverged: loss is (NaN|-?Infinity) at epoch 1, step \d+ of 10$/);
+    expect(result.trainSeconds).toBeNull();
+    expect(result.testAccuracy).toBeNull();
+    expect(await readdir(out)).toEqual(['linear-diverging.cnn.json']);
+  });
+
+  it('fails a run whose adapter skips batches, and one whose data cannot be found', async () => {
+    const skipping: Framework = {
+      ...linear,
+      name: 'skipping',
+      load: async () => {
+        const backend = await linear.load();
+        return {
+          ...backend,
+          createModel: async () => ({
+            trainEpoch: async (_batches, report) => report(Float32Array.of(1)),
+            predict: async (batch) => new Float32Array(batch.size * 10),
+            weights: async () => new Map(),
+            dispose: () => {},
+          }),
+        };
+      },
+    };
+    const skipped = await runTraining(options(skipping, join(dir, 'skipping'), { epochs: 1 }));
+    expect(skipped.result.status).toBe('failed');
+    expect(skipped.result.reason).toBe('skipping reported 1 steps in an epoch of 10 batches');
+
+    const lost = await runTraining(options(linear, join(dir, 'lost'), { mirror: join(dir, 'no-such-mirror') }));
+    expect(lost.result.status).toBe('failed');
+    expect(lost.result.reason).toContain('no-such-mirror');
+  });
+
+  it('refuses limits that leave no full batch', async () => {
+    const run = await runTraining(options(linear, join(dir, 'small'), { trainLimit: 63 }));
+    expect(run.result.status).toBe('failed');
+    expect(run.result.reason).toMatch(/at least one full batch of 64/);
+  });
+});
