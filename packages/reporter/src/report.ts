@@ -132,7 +132,6 @@ export async function runReport(options: ReportOptions): Promise<ReportOutcome> 
     await writeFileAtomic(file, text);
     log(`wrote ${file}`);
   }
-  for (const line of analysis.disagreements) log(`accuracy check failed: ${line}`);
   return { written: [...outputs.keys()], disagreements: analysis.disagreements };
 }
 

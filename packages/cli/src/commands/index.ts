@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { dataCommand } from './data.js';
 import { frameworksCommand } from './frameworks.js';
+import { reportCommand } from './report.js';
 import { trainCommand } from './train.js';
 
-export const commands: ReadonlyArray<() => Command> = [trainCommand, dataCommand, frameworksCommand];
+export const commands: ReadonlyArray<() => Command> = [trainCommand, dataCommand, frameworksCommand, reportCommand];
