@@ -49,7 +49,8 @@ export function body(bytes: Uint8Array): Route {
 export function truncated(bytes: Uint8Array, sent: number): Route {
   return (response) => {
     response.writeHead(200, { 'content-length': bytes.length, 'content-type': 'application/octet-stream' });
-    response.write(bytes.subarray(0, sent), () => response.destroy());
+    // The pause lets the client read what was sent before it sees the connection drop.
+    response.write(bytes.subarray(0, sent), () => setTimeout(() => response.destroy(), 50));
   };
 }
 
