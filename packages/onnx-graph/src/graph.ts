@@ -12,21 +12,17 @@ export type AttributeValue =
   | readonly number[]
   | string
   | { kind: 'float'; value: number }
-  | { kind: 'floats'; value: readonly number[] }
   | { kind: 'tensor'; value: ConstantValue }
   | Graph;
 
 /**
- * Attributes as written by op functions. Plain numbers are ONNX INT / INTS; floats must be marked
- * with `float()` / `floats()` because JavaScript cannot tell 1 from 1.0.
+ * Attributes as written by op functions. Plain numbers are ONNX INT / INTS; a FLOAT must be marked
+ * with `float()` because JavaScript cannot tell 1 from 1.0.
  */
 export type Attributes = Record<string, AttributeValue | undefined>;
 
 export function float(value: number): AttributeValue {
   return { kind: 'float', value };
-}
-export function floats(value: readonly number[]): AttributeValue {
-  return { kind: 'floats', value };
 }
 
 export interface ConstantValue {

@@ -1,5 +1,5 @@
 export { type DType, isFloat } from './dtype.js';
-export { Graph, Tensor, graphOf, float, floats, type Attributes, type AttributeValue, type ConstantValue, type Dim, type Node, type Shape, type TensorValues } from './graph.js';
+export { Graph, Tensor, graphOf, float, type Attributes, type AttributeValue, type ConstantValue, type Dim, type Node, type Shape, type TensorValues } from './graph.js';
 export { OPSET, IR_VERSION, toModelProto, serializeModel, parseModel, typedArray, type ModelOptions } from './serialize.js';
 export * from './ops/index.js';
 export { grad } from './grad/grad.js';

@@ -83,8 +83,6 @@ function attributeProto(name: string, value: AttributeValue): P.IAttributeProto 
   switch (value.kind) {
     case 'float':
       return { name, type: A.FLOAT, f: value.value };
-    case 'floats':
-      return { name, type: A.FLOATS, floats: [...value.value] };
     case 'tensor':
       return { name, type: A.TENSOR, t: tensorProto('', value.value) };
   }
