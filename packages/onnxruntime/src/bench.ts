@@ -16,7 +16,7 @@ import {
   type InputFormat,
   type ModelName,
 } from '@rosetta/harness';
-import seedrandom from 'seedrandom';
+import { randomBatch } from './random-batch.js';
 
 export interface BenchOptions {
   /** Timed steps. */
@@ -31,31 +31,8 @@ export type BenchResult =
   | { readonly status: 'ok'; readonly framework: string; readonly model: ModelName; readonly backend: string; readonly msPerStep: readonly number[]; readonly msPerStepMedian: number }
   | { readonly status: 'unavailable'; readonly framework: string; readonly model: ModelName; readonly reason: string };
 
-/** `count` random batches of the model's real shapes; one buffer, refilled per batch like the shared iterator. */
 function* randomBatches(model: ModelName, input: InputFormat, batchSize: number, count: number, seed: number): Generator<Batch> {
-  const random = seedrandom.alea(`bench/${seed}/${model}`);
-  const classes = model === 'cnn' ? CNN_SPEC.classes : RNN_SPEC.classes;
-  const y = new Int32Array(batchSize);
-  const yOneHot = input.labels === 'onehot' ? new Float32Array(batchSize * classes) : undefined;
-  const size = CNN_SPEC.imageSize;
-  const image = model === 'cnn' ? new Float32Array(batchSize * CNN_SPEC.channels * size * size) : undefined;
-  const tokens = model === 'rnn' ? new Int32Array(batchSize * RNN_SPEC.sequenceLength) : undefined;
-  for (let index = 0; index < count; index++) {
-    for (let i = 0; i < batchSize; i++) y[i] = Math.floor(random() * classes);
-    if (yOneHot) {
-      yOneHot.fill(0);
-      y.forEach((label, i) => (yOneHot[i * classes + label] = 1));
-    }
-    if (image) {
-      for (let i = 0; i < image.length; i++) image[i] = random();
-      const shape: [number, number, number, number] =
-        input.layout === 'NCHW' ? [batchSize, CNN_SPEC.channels, size, size] : [batchSize, size, size, CNN_SPEC.channels];
-      yield { kind: 'image', index, size: batchSize, layout: input.layout, shape, x: image, y, ...(yOneHot && { yOneHot }) };
-    } else {
-      for (let i = 0; i < tokens!.length; i++) tokens![i] = Math.floor(random() * RNN_SPEC.vocabularySize);
-      yield { kind: 'tokens', index, size: batchSize, shape: [batchSize, RNN_SPEC.sequenceLength], x: tokens!, y, ...(yOneHot && { yOneHot }) };
-    }
-  }
+  for (let index = 0; index < count; index++) yield randomBatch(model, input, batchSize, `bench/${seed}/${index}`, index);
 }
 
 /** Trains `warmup + steps` steps from the shared initial weights and times each one. */

@@ -3,7 +3,10 @@
  * into ONNX Runtime session options, and that checks a provider can run here before any
  * model is built.
  */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
 import { BackendUnavailableError } from '@rosetta/harness';
 import ort from 'onnxruntime-node';
 import { probeModel } from './probe.js';
@@ -44,6 +47,22 @@ export function provider(name: ProviderName): Provider {
   };
 }
 
+/** Where onnxruntime-node looks for provider libraries: next to its native binding. */
+function bindingDirectory(): string {
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', process.platform, process.arch);
+}
+
+/**
+ * ORT's error says only "Failed to load shared library"; name the files that are not there
+ * (its install script downloads them, and skips that where its feed cannot be reached).
+ */
+function missingCudaLibraries(): string {
+  const dir = bindingDirectory();
+  const missing = ['libonnxruntime_providers_shared.so', 'libonnxruntime_providers_cuda.so'].filter((f) => !existsSync(join(dir, f)));
+  return missing.length === 0 ? '' : ` (missing in ${dir}: ${missing.join(', ')})`;
+}
+
 /**
  * Creates and runs a one-node session on the provider. ONNX Runtime loads the CUDA
  * provider library lazily, at the first session that asks for it, so this is where a
@@ -57,7 +76,8 @@ export async function checkProvider(p: Provider): Promise<void> {
     const { y } = await session.run({ x });
     if (y === undefined || (y.data as Float32Array)[1] !== 4) throw new Error('the probe model computed a wrong result');
   } catch (error) {
-    throw new BackendUnavailableError(`onnxruntime-node cannot run the ${p.description}: ${(error as Error).message}`);
+    const missing = p.name === 'cuda' ? missingCudaLibraries() : '';
+    throw new BackendUnavailableError(`onnxruntime-node cannot run the ${p.description}: ${(error as Error).message}${missing}`);
   } finally {
     await session?.release();
   }

@@ -10,7 +10,7 @@
  *   inputs), so that a GPU keeps the parameters on the device for K steps instead of
  *   copying them in and out every step.
  */
-import type { Batch } from '@rosetta/data';
+import { writeFileAtomic, type Batch } from '@rosetta/data';
 import type { StepReporter, TrainableModel } from '@rosetta/harness';
 import ort from 'onnxruntime-node';
 import type { TrainingProgram } from './program.js';
@@ -140,6 +140,14 @@ export class OrtTrainer implements TrainableModel {
       weights.set(name, { shape: t.dims, data: t.data as Float32Array });
     }
     return weights;
+  }
+
+  /**
+   * Writes a plain inference model (x -> logits, batches of the training batch size) with the
+   * current weights baked in as initialisers: it runs anywhere ONNX runs, without this code.
+   */
+  async exportInferenceModel(path: string): Promise<void> {
+    await writeFileAtomic(path, this.program.exportInference(await this.weights()));
   }
 
   /** Current value of any state tensor (parameters and optimiser slots), for tests and export. */

@@ -1,0 +1,79 @@
+import { initialWeights, RNN_SPEC, type InputFormat, type ModelOptions, type Weights } from '@rosetta/harness';
+import { describe, expect, test } from 'vitest';
+import { randomBatch } from './random-batch.js';
+import { rnnProgram } from './rnn.js';
+import { crossEntropy, lastDenseGradient, rnnReference } from './testing/reference.js';
+import { cpuTrainer, firstMismatch, train } from './testing/steps.js';
+
+const BATCH = 2;
+const STEPS = RNN_SPEC.sequenceLength;
+const input: InputFormat = { layout: 'NCHW', labels: 'sparse' };
+const weights = initialWeights('rnn', 11);
+const options: ModelOptions = { model: 'rnn', weights, seed: 11, dropout: false };
+const batches = [randomBatch('rnn', input, BATCH, 'rnn-test/0'), randomBatch('rnn', input, BATCH, 'rnn-test/1', 1)];
+const { learningRate: lr, beta1, beta2, epsilon } = RNN_SPEC.optimizer;
+
+function withValues(values: Map<string, Float32Array>): Weights {
+  return new Map([...weights].map(([name, t]) => [name, { shape: t.shape, data: values.get(name)! }]));
+}
+
+/** Adam's update with bias correction at step t, in float64. */
+function adamWeights(w: Float32Array, m: ArrayLike<number>, v: ArrayLike<number>, t: number): Float64Array {
+  return Float64Array.from(w, (wi, i) => wi - (lr * (m[i]! / (1 - beta1 ** t))) / (Math.sqrt(v[i]! / (1 - beta2 ** t)) + epsilon));
+}
+
+describe('GRU training graph', () => {
+  test('forward logits and loss at the shared initial weights equal a plain TypeScript GRU (float64)', async () => {
+    const trainer = await cpuTrainer(rnnProgram(options, BATCH));
+    const batch = batches[0]!;
+    const reference = rnnReference(weights, batch.x as Int32Array, BATCH, STEPS);
+    const logits = await trainer.predict(batch);
+    expect(firstMismatch(logits, reference.logits, 1e-6, 1e-4)).toBe(-1);
+    const [loss] = await train(trainer, [batch]);
+    expect(loss).toBeCloseTo(crossEntropy(reference.logits, batch.y, 2).loss, 5);
+    trainer.dispose();
+  });
+
+  test('Adam: moments, bias-corrected update and step counter over two steps, with g the true gradient', async () => {
+    const trainer = await cpuTrainer(rnnProgram(options, BATCH));
+    await train(trainer, [batches[0]!]);
+    // From zero moments, m1 = (1 - beta1) g: the gradient is m1 / 0.1.
+    const g1 = new Map([...weights.keys()].map((name) => [name, trainer.stateTensor(`${name}.m`).data.map((m) => m / (1 - beta1))]));
+    const m1 = new Map([...weights.keys()].map((name) => [name, trainer.stateTensor(`${name}.m`).data.slice()]));
+    const v1 = new Map([...weights.keys()].map((name) => [name, trainer.stateTensor(`${name}.v`).data.slice()]));
+    const w1 = new Map([...weights.keys()].map((name) => [name, trainer.stateTensor(name).data.slice()]));
+    expect(trainer.stateTensor('adam.step').data[0]).toBe(1);
+
+    const batch = batches[0]!;
+    const reference = rnnReference(weights, batch.x as Int32Array, BATCH, STEPS);
+    const expectedDense = lastDenseGradient(reference.lastHidden, crossEntropy(reference.logits, batch.y, 2).dLogits, BATCH, 2);
+    expect(firstMismatch(g1.get('dense.weight')!, expectedDense, 1e-6, 1e-4)).toBe(-1);
+    // Only the embedding rows of tokens in the batch have a gradient.
+    const used = new Set(batch.x);
+    const dEmbedding = g1.get('embedding.weight')!;
+    const unusedRow = [...Array(RNN_SPEC.vocabularySize).keys()].find((row) => !used.has(row))!;
+    expect(dEmbedding.subarray(unusedRow * 125, (unusedRow + 1) * 125).every((v) => v === 0)).toBe(true);
+
+    for (const [name, w0] of weights) {
+      const g = g1.get(name)!;
+      expect(firstMismatch(v1.get(name)!, g.map((gi) => (1 - beta2) * gi * gi), 1e-12, 1e-5), name).toBe(-1);
+      expect(firstMismatch(w1.get(name)!, adamWeights(w0.data, m1.get(name)!, v1.get(name)!, 1), 1e-7, 1e-6), name).toBe(-1);
+    }
+
+    // Second step: g2 at w1 on batch 1, from a fresh trainer (zero moments) at w1.
+    await train(trainer, [batches[1]!]);
+    expect(trainer.stateTensor('adam.step').data[0]).toBe(2);
+    const probe = await cpuTrainer(rnnProgram({ ...options, weights: withValues(w1) }, BATCH));
+    await train(probe, [batches[1]!]);
+    for (const name of weights.keys()) {
+      const g2 = probe.stateTensor(`${name}.m`).data.map((m) => m / (1 - beta1));
+      const m2 = m1.get(name)!.map((m, i) => beta1 * m + (1 - beta1) * g2[i]!);
+      const v2 = v1.get(name)!.map((v, i) => beta2 * v + (1 - beta2) * g2[i]! * g2[i]!);
+      expect(firstMismatch(trainer.stateTensor(`${name}.m`).data, m2, 1e-10, 1e-5), name).toBe(-1);
+      expect(firstMismatch(trainer.stateTensor(`${name}.v`).data, v2, 1e-14, 1e-5), name).toBe(-1);
+      expect(firstMismatch(trainer.stateTensor(name).data, adamWeights(w1.get(name)!, m2, v2, 2), 1e-7, 1e-6), name).toBe(-1);
+    }
+    trainer.dispose();
+    probe.dispose();
+  });
+});
