@@ -102,7 +102,8 @@ export async function writeCifarTarGz(path: string, members: readonly CifarBatch
 
 /**
  * CIFAR records of a learnable image distribution: class c has a base colour per channel
- * and horizontal or vertical stripes of a class-specific frequency; noise is uniform +-48.
+ * and horizontal or vertical stripes of a class-specific frequency. A per-image brightness
+ * shift (+-40) keeps colour alone from giving the class away; pixel noise is uniform +-64.
  */
 function cifarRecords(count: number, random: () => number): Uint8Array {
   const records = new Uint8Array(count * CIFAR_RECORD_BYTES);
@@ -112,12 +113,13 @@ function cifarRecords(count: number, random: () => number): Uint8Array {
     records[at] = label;
     const frequency = 1 + (label % 5);
     const vertical = label >= 5;
+    const brightness = (random() * 2 - 1) * 40;
     for (let c = 0; c < 3; c++) {
-      const base = 48 + ((label * 7 + c * 3) % 10) * 16;
+      const base = 72 + ((label * 7 + c * 3) % 10) * 12 + brightness;
       for (let p = 0; p < CIFAR_IMAGE_BYTES / 3; p++) {
         const along = vertical ? p % 32 : Math.floor(p / 32);
-        const stripe = Math.sin((2 * Math.PI * frequency * along) / 32) * 32;
-        const noise = (random() * 2 - 1) * 48;
+        const stripe = Math.sin((2 * Math.PI * frequency * along) / 32) * 24;
+        const noise = (random() * 2 - 1) * 64;
         records[at + 1 + c * 1024 + p] = Math.max(0, Math.min(255, Math.round(base + stripe + noise)));
       }
     }
@@ -126,9 +128,9 @@ function cifarRecords(count: number, random: () => number): Uint8Array {
 }
 
 /**
- * Reviews in keras-imdb-loaded form: start marker 1, then words; label 1 reviews draw
- * their sentiment words from tokens 4-53, label 0 reviews from 54-103, both draw neutral
- * words from 104-499, and about 30 % of tokens are OOV (2), as in the shared subset.
+ * Reviews in keras-imdb-loaded form: start marker 1, then words. 8 % of the words are
+ * "sentiment" words, drawn from tokens 4-53 for label 1 and 54-103 for label 0; the rest
+ * are neutral words 104-499 or, for about 30 %, OOV (2), as in the shared subset.
  */
 function reviews(count: number, random: () => number): { reviews: number[][]; labels: BigInt64Array } {
   const labels = new BigInt64Array(count);
@@ -140,8 +142,8 @@ function reviews(count: number, random: () => number): { reviews: number[][]; la
     const text = [IMDB_START];
     for (let t = 1; t < length; t++) {
       const r = random();
-      if (r < 0.2) text.push((label === 1 ? 4 : 54) + Math.floor(random() * 50));
-      else if (r < 0.5) text.push(IMDB_OOV);
+      if (r < 0.08) text.push((label === 1 ? 4 : 54) + Math.floor(random() * 50));
+      else if (r < 0.38) text.push(IMDB_OOV);
       else text.push(104 + Math.floor(random() * (SYNTHETIC_NUM_WORDS - 104)));
     }
     texts.push(text);
