@@ -1,0 +1,50 @@
+/**
+ * Makes the wasm backend able to train the two SPEC models: adds the kernels it lacks and
+ * replaces two slow ones with faster compositions. The replaced stock kernels stay
+ * reachable from the replacements (for the cases those do not handle) and keep their
+ * setup/dispose hooks, which bind the C functions when the backend initialises.
+ */
+import '@tensorflow/tfjs-backend-wasm';
+import {
+  BatchMatMul,
+  Conv2DBackpropInput,
+  getKernel,
+  registerKernel,
+  unregisterKernel,
+  type KernelConfig,
+} from '@tensorflow/tfjs-core';
+import { batchMatMulConfig } from './kernels/BatchMatMul.js';
+import { conv2DBackpropFilterConfig } from './kernels/Conv2DBackpropFilter.js';
+import { conv2DBackpropInputConfig } from './kernels/Conv2DBackpropInput.js';
+import { unsortedSegmentSumConfig } from './kernels/UnsortedSegmentSum.js';
+import { WASM } from './kernels/wasm-kernel-calls.js';
+
+const added: readonly KernelConfig[] = [conv2DBackpropFilterConfig, unsortedSegmentSumConfig];
+
+const replaced: ReadonlyArray<readonly [string, (stock: KernelConfig) => KernelConfig]> = [
+  [Conv2DBackpropInput, conv2DBackpropInputConfig],
+  [BatchMatMul, batchMatMulConfig],
+];
+
+let registered = false;
+
+/** Idempotent; call before training on `wasm`. */
+export function registerTrainingKernels(): void {
+  if (registered) return;
+  for (const config of added) {
+    if (getKernel(config.kernelName, WASM) !== undefined) {
+      throw new Error(
+        `tfjs-wasm: @tensorflow/tfjs-backend-wasm now registers '${config.kernelName}' itself; ` +
+          `compare it with packages/tfjs-wasm/src/kernels/${config.kernelName}.ts before replacing it`,
+      );
+    }
+    registerKernel(config);
+  }
+  for (const [name, replacement] of replaced) {
+    const stock = getKernel(name, WASM);
+    if (stock === undefined) throw new Error(`tfjs-wasm: the wasm backend has no '${name}' kernel to replace`);
+    unregisterKernel(name, WASM);
+    registerKernel(replacement(stock));
+  }
+  registered = true;
+}
