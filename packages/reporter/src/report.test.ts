@@ -45,7 +45,7 @@ describe('runReport on agreeing short runs', () => {
     expect(page).toMatch(/\| \*\*tfjs-cpu\*\* \(tfjs-cpu backend\) \| cpu \| 28\.00 % \|.*\| 4\.44× \|/);
     expect(page).toContain('![Training time per backend](training-time.svg)');
     const notebooks = (await readdir(ws.notebooksDir)).sort();
-    expect(notebooks).toEqual(['onnxruntime.cnn.ipynb', 'onnxruntime.rnn.ipynb', 'side-by-side.md', 'tfjs.cnn.ipynb', 'tfjs.rnn.ipynb']);
+    expect(notebooks).toEqual(['README.md', 'onnxruntime.cnn.ipynb', 'onnxruntime.rnn.ipynb', 'side-by-side.md', 'tfjs.cnn.ipynb', 'tfjs.rnn.ipynb']);
     for (const chart of ['training-time.svg', 'loss-per-epoch.svg']) expect((await stat(join(ws.resultsDir, chart))).size).toBeGreaterThan(1000);
   });
 

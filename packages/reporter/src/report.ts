@@ -11,6 +11,7 @@ import { analyse, MODELS } from './analysis.js';
 import { renderCharts } from './charts.js';
 import { FAMILIES, type FrameworkFamily } from './families.js';
 import { notebookProblems } from './nbformat-schema.js';
+import { renderNotebookIndex } from './notebook-index.js';
 import { buildNotebook } from './notebook.js';
 import { readMarkedReadme, replaceSection } from './readme-section.js';
 import { readResultsDir } from './results-dir.js';
@@ -98,7 +99,9 @@ export async function runReport(options: ReportOptions): Promise<ReportOutcome> 
       notebookLink: `${family.id}.${model}.ipynb`,
     })),
   }));
-  outputs.set(join(notebooksDir, 'side-by-side.md'), renderSideBySide(sideBySide, link(notebooksDir, join(resultsDir, 'README.md'))));
+  const resultsLink = link(notebooksDir, join(resultsDir, 'README.md'));
+  outputs.set(join(notebooksDir, 'side-by-side.md'), renderSideBySide(sideBySide, resultsLink));
+  outputs.set(join(notebooksDir, 'README.md'), renderNotebookIndex(families, MODELS, resultsLink));
 
   for (const family of families) {
     for (const { model, title } of MODELS) {
