@@ -78,17 +78,22 @@ describe('batches', () => {
     expect(nhwc[0]!.shape).toEqual([4, 32, 32, 3]);
     const order = epochOrder(18, 42, 0, true);
     nchw.forEach((batch, k) => {
+      const expectedNchw = new Float32Array(4 * 3072);
+      const expectedNhwc = new Float32Array(4 * 3072);
       for (let b = 0; b < 4; b++) {
         const sample = order[k * 4 + b]!;
         for (let c = 0; c < 3; c++) {
           for (let p = 0; p < 1024; p++) {
-            const expected = Math.fround(images.pixels[sample * 3072 + c * 1024 + p]! / 255);
-            expect(batch.x[b * 3072 + c * 1024 + p]).toBe(expected);
-            expect(nhwc[k]!.x[b * 3072 + p * 3 + c]).toBe(expected);
+            const value = images.pixels[sample * 3072 + c * 1024 + p]! / 255;
+            expectedNchw[b * 3072 + c * 1024 + p] = value;
+            expectedNhwc[b * 3072 + p * 3 + c] = value;
           }
         }
       }
-      expect(Array.from(batch.y)).toEqual(Array.from(nhwc[k]!.y));
+      expect(batch.x).toEqual(expectedNchw);
+      expect(nhwc[k]!.x).toEqual(expectedNhwc);
+      expect(batch.y).toEqual(nhwc[k]!.y);
+      expect(Array.from(batch.y)).toEqual(Array.from(order.subarray(k * 4, k * 4 + 4), (i) => images.labels[i]));
     });
   });
 

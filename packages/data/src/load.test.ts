@@ -80,6 +80,20 @@ describe('datasets from a synthetic mirror', () => {
     expect(readdirSync(join(path, '..')).filter((f) => f.endsWith('.part'))).toEqual([]);
   });
 
+  it('verify reports a corrupt cached file without downloading; fetch repairs it', async () => {
+    const cache = join(dir, 'verify-cache');
+    const url = `${server.url}/mirror`;
+    const { path } = await fetchDataset('imdb', { mirror: url, cacheDir: cache, ...quiet });
+    await writeFile(path, 'damaged');
+    const hits = server.hits.get(`/mirror/${SYNTHETIC_IMDB_FILE}`);
+    const [, verified] = await verifyDatasets({ mirror: url, cacheDir: cache, ...quiet });
+    expect(verified).toMatchObject({ name: 'imdb', status: 'failed', checksumOk: false });
+    expect(verified!.problem).toContain(`${path}: checksum mismatch`);
+    expect(server.hits.get(`/mirror/${SYNTHETIC_IMDB_FILE}`)).toBe(hits);
+    const fetched = await verifyDatasets({ mirror: url, cacheDir: cache, download: true, ...quiet });
+    expect(fetched.map((r) => [r.name, r.status, r.train, r.test])).toEqual([['cifar10', 'ok', 70, 20], ['imdb', 'ok', 90, 30]]);
+  });
+
   it('fails, naming the URL, when the mirror keeps serving a corrupt file', async () => {
     const cache = join(dir, 'bad-cache');
     const path = `/mirror/${SYNTHETIC_IMDB_FILE}`;

@@ -47,10 +47,19 @@ export function loadDataset(name: 'cifar10', options?: DataOptions): Promise<Dat
 export function loadDataset(name: 'imdb', options?: DataOptions): Promise<Dataset<TokenSplit>>;
 export function loadDataset(name: DatasetName, options?: DataOptions): Promise<Dataset>;
 export async function loadDataset(name: DatasetName, options: DataOptions = {}): Promise<Dataset> {
+  return load(name, options, true);
+}
+
+/** Loads a dataset; without `download`, a missing or corrupt local file is an error instead of a download. */
+async function load(name: DatasetName, options: DataOptions, download: boolean): Promise<Dataset> {
   const file = await locateDataset(name, options);
-  if (!existsSync(file.path)) await obtain(file, options);
+  if (!existsSync(file.path)) {
+    if (!download) throw new DatasetError(`${file.path}: not downloaded yet`);
+    await obtain(file, options);
+  }
   let result = await parseCached(file);
   if (result.splits === undefined) {
+    if (!download) throw new ChecksumMismatch(mismatch(file, result.digests));
     await refetchOrFail(file, result.digests, options);
     result = await parseCached(file);
   }
@@ -101,7 +110,7 @@ export async function verifyDatasets(options: DataOptions & { readonly download?
         reports.push({ ...where, status: 'missing', problem: 'not downloaded; run `rosetta data fetch`' });
         continue;
       }
-      const dataset = await loadDataset(name, options);
+      const dataset = await load(name, options, options.download === true);
       reports.push({ ...where, status: 'ok', sha256: dataset.info.sha256, checksumOk: true, train: dataset.train.count, test: dataset.test.count });
     } catch (error) {
       reports.push({
@@ -141,8 +150,12 @@ async function obtain(file: DatasetFile, options: DataOptions): Promise<void> {
 }
 
 /** A downloaded copy that fails its checksum is fetched again; a mirror file is an error. */
+function mismatch(file: DatasetFile, digests: FileDigests): string {
+  return `${file.path}: checksum mismatch: expected ${describeChecksum(file.checksum)}, got ${digests[file.checksum.algorithm]}`;
+}
+
 async function refetchOrFail(file: DatasetFile, digests: FileDigests, options: DataOptions): Promise<void> {
-  const problem = `${file.path}: checksum mismatch: expected ${describeChecksum(file.checksum)}, got ${digests[file.checksum.algorithm]}`;
+  const problem = mismatch(file, digests);
   if (file.url === undefined) throw new ChecksumMismatch(problem);
   (options.log ?? ((line: string) => process.stderr.write(`${line}\n`)))(`${problem}; downloading again`);
   await rm(file.path, { force: true });
