@@ -5,7 +5,6 @@
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { findWorkspaceRoot } from '@rosetta/data';
-import { runReport } from '@rosetta/reporter';
 
 interface ReportCommandOptions {
   results?: string;
@@ -15,6 +14,8 @@ interface ReportCommandOptions {
 }
 
 async function report(options: ReportCommandOptions): Promise<void> {
+  // Loaded on demand: Vega and the schema validator are not worth loading for `rosetta train`.
+  const { runReport } = await import('@rosetta/reporter');
   const root = findWorkspaceRoot();
   const outcome = await runReport({
     workspaceRoot: root,
