@@ -19,8 +19,9 @@ import { OrtTrainer } from './trainer.js';
  */
 export const STEPS_PER_RUN: Readonly<Record<ProviderName, number>> = { cpu: 1, cuda: 32 };
 
-export function buildProgram(options: ModelOptions): TrainingProgram {
-  return options.model === 'cnn' ? cnnProgram(options) : rnnProgram(options);
+/** The graphs of a model; `batchSize` defaults to SPEC.md's (tests use smaller batches). */
+export function buildProgram(options: ModelOptions, batchSize?: number): TrainingProgram {
+  return options.model === 'cnn' ? cnnProgram(options, batchSize) : rnnProgram(options, batchSize);
 }
 
 function packageVersion(name: string): string {

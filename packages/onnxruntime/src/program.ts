@@ -20,6 +20,7 @@ export interface StateTensor {
 
 export interface TrainingProgram {
   readonly model: ModelName;
+  readonly classes: number;
   /** Static batch size of every graph (ONNX Runtime plans memory once for static shapes). */
   readonly batchSize: number;
   readonly step: Uint8Array;

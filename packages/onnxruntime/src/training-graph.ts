@@ -131,6 +131,7 @@ export function compileProgram(def: ModelDefinition): TrainingProgram {
   const state = [...parameterState(def.weights), ...optimiserSlots(def)];
   return {
     model: def.model,
+    classes: def.classes,
     batchSize: def.batchSize,
     step: stepGraph(def, state),
     chunk: (steps) => chunkGraph(def, state, steps),
