@@ -2,6 +2,7 @@ import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { NpyError, parseNpy, writeNpy } from './npy.js';
 import { readNpz, writeNpz } from './npz.js';
+import { pickleObjectArrayOfIntLists } from './pickle-writer.js';
 
 /** A .npy with a hand-written header of the given format version. */
 function npyWithHeader(version: 1 | 2 | 3, header: string, data: Uint8Array): Uint8Array {
@@ -36,6 +37,21 @@ describe('parseNpy', () => {
       expect(array.shape).toEqual([2, 3]);
       expect([...(array.data as Int32Array)]).toEqual([1, 2, 3, 4, 5, 6]);
     }
+  });
+
+  it("reads object arrays under the old '|O8' descr too", () => {
+    const array = parseNpy(npyWithHeader(1, "{'descr': '|O8', 'fortran_order': False, 'shape': (2,), }", pickleObjectArrayOfIntLists([[1], [2, 3]])), 'old.npy');
+    expect(array).toEqual({ descr: '|O', shape: [2], fortranOrder: false, data: [[1], [2, 3]] });
+  });
+
+  it('rejects an object array whose pickle never gives the array its data', () => {
+    // PROTO 2; GLOBAL numpy.core.multiarray._reconstruct; GLOBAL numpy.ndarray; (0,); 'b'; TUPLE3; REDUCE; STOP
+    const pickle = Uint8Array.from([
+      0x80, 2, 0x63, ...Buffer.from('numpy.core.multiarray\n_reconstruct\n'), 0x63, ...Buffer.from('numpy\nndarray\n'),
+      0x4b, 0, 0x85, 0x55, 1, 0x62, 0x87, 0x52, 0x2e,
+    ]);
+    expect(() => parseNpy(npyWithHeader(1, "{'descr': '|O', 'fortran_order': False, 'shape': (0,), }", pickle), 'empty.npy'))
+      .toThrow('empty.npy: the pickled array never receives its data (no BUILD)');
   });
 
   it('copies unaligned data instead of failing', () => {

@@ -63,14 +63,16 @@ export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
   const size = shape.reduce((a, b) => a * b, 1);
   const body = bytes.subarray(dataStart);
 
-  if (descr === '|O') {
+  // numpy writes '|O'; numpy releases of the Python 2 era wrote '|O8' (64-bit pointers).
+  if (/^\|O\d*$/.test(descr)) {
     const value = readPickle(body, file);
     if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array || value.kind !== 'ndarray') {
       return fail('object array payload is not a pickled numpy array');
     }
-    const items = value.items!;
+    const items = value.items;
+    if (items === undefined) return fail('the pickled array never receives its data (no BUILD)');
     if (items.length !== size) fail(`header shape (${shape.join(', ')}) but the pickle holds ${items.length} items`);
-    return { descr, shape, fortranOrder, data: items };
+    return { descr: '|O', shape, fortranOrder, data: items };
   }
 
   const Ctor: NumericCtor | undefined = Object.hasOwn(NUMERIC_DTYPES, descr) ? NUMERIC_DTYPES[descr as NpyNumericDescr] : undefined;

@@ -196,7 +196,6 @@ export function readPickle(bytes: Uint8Array, file: string): PickleValue {
     push({ kind: 'global', name: allowed as AllowedGlobal });
   };
   const tuple = (items: PickleValue[]): PickleTuple => ({ kind: 'tuple', items });
-  const int = (value: number): void => push(value);
 
   for (;;) {
     opStart = pos;
@@ -222,11 +221,11 @@ export function readPickle(bytes: Uint8Array, file: string): PickleValue {
       case 0x4e: push(null); break; // NONE
       case 0x88: push(true); break; // NEWTRUE
       case 0x89: push(false); break; // NEWFALSE
-      case 0x4b: int(u8()); break; // BININT1
-      case 0x4d: int(u16()); break; // BININT2
-      case 0x4a: int(view.getInt32(need(4), true)); break; // BININT
-      case 0x8a: int(readLong(take(u8()), fail)); break; // LONG1
-      case 0x8b: int(readLong(take(u32()), fail)); break; // LONG4
+      case 0x4b: push(u8()); break; // BININT1
+      case 0x4d: push(u16()); break; // BININT2
+      case 0x4a: push(view.getInt32(need(4), true)); break; // BININT
+      case 0x8a: push(readLong(take(u8()), fail)); break; // LONG1
+      case 0x8b: push(readLong(take(u32()), fail)); break; // LONG4
       case 0x8c: push(text(u8())); break; // SHORT_BINUNICODE
       case 0x58: push(text(u32())); break; // BINUNICODE
       case 0x8d: push(text(u64())); break; // BINUNICODE8
