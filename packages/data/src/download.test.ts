@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Checksum } from './checksum.js';
 import { download, DownloadError } from './download.js';
 import { body, serve, sequence, truncated, type Route, type TestServer } from './testing/http-server.js';
@@ -51,6 +51,21 @@ describe('download', () => {
     expect(readFileSync(destination).equals(good)).toBe(true);
     expect(server!.hits.get('/good.bin')).toBe(1);
     expect(leftovers()).toEqual([]);
+  });
+
+  it('draws a progress bar on stderr when asked', async () => {
+    const { url, destination } = await fetchFrom(body(good), 'progress.bin');
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      await download({ url, destination, checksum: sha256, progress: true, log: () => {} });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(written.join('')).toContain(`${url} [========================================] 100% 0.2/0.2 MiB`);
   });
 
   it('verifies MD5 when that is the published checksum (the canonical CIFAR-10 file)', async () => {
