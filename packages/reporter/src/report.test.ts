@@ -40,7 +40,7 @@ describe('runReport on agreeing short runs', () => {
     expect(page).toContain('**Not the SPEC.md run**');
     expect(page).toContain('2 epochs × batch 64, 4,096 training / 1,000 test samples');
     // 3 sqrt(2 * 0.29 * 0.71 / 1000) = 6.09 percentage points at the CNN's median accuracy.
-    expect(page).toContain("= **6.09 pp** (p = median accuracy, n = test samples): every run agrees.");
+    expect(page).toContain("= **6.09 pp** (p = median accuracy, n = test samples): every run agrees. It catches a broken implementation");
     // onnxruntime-cpu is the fastest CNN run (90 s); tfjs-cpu took 400 s.
     expect(page).toMatch(/\| \*\*tfjs-cpu\*\* \(tfjs-cpu backend\) \| cpu \| 28\.00 % \|.*\| 4\.44× \|/);
     expect(page).toContain('![Training time per backend](training-time.svg)');

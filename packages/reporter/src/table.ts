@@ -5,7 +5,7 @@
  */
 import { markdownTable } from 'markdown-table';
 import type { Result } from '@rosetta/harness';
-import type { AgreementCheck } from './agreement.js';
+import { AGREEMENT_Z, type AgreementCheck } from './agreement.js';
 import type { Analysis, GroupAnalysis, ModelAnalysis } from './analysis.js';
 import { cellText, EMPTY, integer, milliseconds, percent, points, rate, ratio, seconds } from './format.js';
 import { describeConfig } from './run-config.js';
@@ -67,7 +67,8 @@ function checkText(check: AgreementCheck | null, runs: number): string {
   return (
     `**Accuracy check:** tolerance z·sqrt(2p(1−p)/n) = ${check.z}·sqrt(2·${p.toFixed(3)}·${(1 - p).toFixed(3)}/${integer(check.testSamples)}) = ` +
     `**${(check.tolerance * 100).toFixed(2)} pp** (p = median accuracy, n = test samples): ` +
-    (flagged.length === 0 ? 'every run agrees.' : `**${flagged.join(', ')} disagree${flagged.length === 1 ? 's' : ''}**.`)
+    (flagged.length === 0 ? 'every run agrees' : `**${flagged.join(', ')} disagree${flagged.length === 1 ? 's' : ''}**`) +
+    '. It catches a broken implementation, not a drift of a point or two (see the note under the tables).'
   );
 }
 
@@ -97,7 +98,7 @@ function modelSection(model: ModelAnalysis, headingLevel: number): string {
 
 /** What the accuracy check proves, and the column meanings, stated once under the tables. */
 export const NOTES =
-  '*Accuracy check:* two runs agree when their test accuracies differ by at most z = 3 standard deviations of the ' +
+  `*Accuracy check:* two runs agree when their test accuracies differ by at most z = ${AGREEMENT_Z} standard deviations of the ` +
   'difference of two independent binomial test scores, sqrt(2p(1−p)/n); a backend is flagged when it disagrees with ' +
   'more than half of the others (with two runs, both). Runs also differ by training noise (dropout masks, float ' +
   'summation order) and share one test set, so this catches a broken implementation, not a drift of a point or two; ' +
