@@ -2,8 +2,8 @@
  * loadDataset / fetchDataset / verifyDatasets: obtain the file, verify it, parse it.
  *
  * The file is hashed in the same pass that parses it (the CIFAR tar.gz streams through
- * gunzip and tar once: ~0.9 s for the 120 MB shared subset on this machine, so extracted
- * .bin files are not cached on disk). Parsed datasets are kept in memory only, keyed by
+ * gunzip and tar once: 0.9 to 1.6 s for the 120 MB shared subset on the 2-core development
+ * machine, so extracted .bin files are not cached on disk). Parsed datasets are kept in memory only, keyed by
  * path, size and modification time, so `verify` followed by `train` in one process parses once.
  */
 import { existsSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { readFile, rm, stat } from 'node:fs/promises';
 import { readCifarTarGz } from './cifar.js';
 import { Digests, describeChecksum, hashedChunks, hashFile, matches, type FileDigests } from './checksum.js';
 import type { Dataset, DatasetName, DatasetSource, ImageSplit, TokenSplit } from './dataset.js';
-import { download } from './download.js';
+import { download, logToStderr } from './download.js';
 import { readImdbNpz } from './imdb.js';
 import { DATASET_NAMES } from './manifest.js';
 import { locateDataset, type DataOptions, type DatasetFile } from './source.js';
@@ -50,16 +50,16 @@ export async function loadDataset(name: DatasetName, options: DataOptions = {}):
   return load(name, options, true);
 }
 
-/** Loads a dataset; without `download`, a missing or corrupt local file is an error instead of a download. */
-async function load(name: DatasetName, options: DataOptions, download: boolean): Promise<Dataset> {
+/** Loads a dataset; without `allowDownload`, a missing or corrupt local file is an error instead of a download. */
+async function load(name: DatasetName, options: DataOptions, allowDownload: boolean): Promise<Dataset> {
   const file = await locateDataset(name, options);
   if (!existsSync(file.path)) {
-    if (!download) throw new DatasetError(`${file.path}: not downloaded yet`);
+    if (!allowDownload) throw new DatasetError(`${file.path}: not downloaded yet`);
     await obtain(file, options);
   }
   let result = await parseCached(file);
   if (result.splits === undefined) {
-    if (!download) throw new ChecksumMismatch(mismatch(file, result.digests));
+    if (!allowDownload) throw new ChecksumMismatch(mismatch(file, result.digests));
     await refetchOrFail(file, result.digests, options);
     result = await parseCached(file);
   }
@@ -138,7 +138,7 @@ class ChecksumMismatch extends DatasetError {}
 
 async function obtain(file: DatasetFile, options: DataOptions): Promise<void> {
   if (file.url === undefined) throw new DatasetError(`${file.path}: missing from the mirror directory`);
-  (options.log ?? ((line: string) => process.stderr.write(`${line}\n`)))(`downloading ${file.url} -> ${file.path}`);
+  (options.log ?? logToStderr)(`downloading ${file.url} -> ${file.path}`);
   await download({
     url: file.url,
     destination: file.path,
@@ -157,7 +157,7 @@ function mismatch(file: DatasetFile, digests: FileDigests): string {
 async function refetchOrFail(file: DatasetFile, digests: FileDigests, options: DataOptions): Promise<void> {
   const problem = mismatch(file, digests);
   if (file.url === undefined) throw new ChecksumMismatch(problem);
-  (options.log ?? ((line: string) => process.stderr.write(`${line}\n`)))(`${problem}; downloading again`);
+  (options.log ?? logToStderr)(`${problem}; downloading again`);
   await rm(file.path, { force: true });
   await obtain(file, options);
 }
