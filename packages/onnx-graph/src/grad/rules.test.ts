@@ -100,6 +100,11 @@ const cases: Record<string, GradCheck[]> = {
       inputs: { x: { shape: [1, 1, 7, 7] }, w: { shape: [2, 1, 2, 2] } },
       forward: ({ x, w }) => G.conv(x!, w!, null, { dilations: [2, 2], strides: [2, 1] }),
     },
+    {
+      ...f32Linear,
+      inputs: { x: { shape: [1, 2, 7, 6] }, w: { shape: [2, 2, 3, 2] } },
+      forward: ({ x, w }) => G.conv(x!, w!, null, { dilations: [2, 1], pads: [2, 0, 1, 1] }),
+    },
   ],
   MaxPool: [{ ...f64, inputs: { x: { shape: [2, 2, 4, 6], values: spread(96) } }, forward: ({ x }) => G.maxPool(x!, { kernelShape: [2, 2] }) }],
   Dropout: [

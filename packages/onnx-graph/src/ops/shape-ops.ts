@@ -54,24 +54,46 @@ export function squeeze(x: Tensor, axes: readonly number[]): Tensor {
   return x.graph.addNode('Squeeze', [x, int64s(x.graph, axes)], {}, [{ dtype: x.dtype, shape }])[0]!;
 }
 
-/** Slice with step 1 along `axes` (static bounds, clamped like ONNX). */
-export function slice(x: Tensor, starts: readonly number[], ends: readonly number[], axes: readonly number[]): Tensor {
+/**
+ * Slice along `axes` with static bounds, clamped as ONNX clamps them. `steps` (default 1) may be
+ * negative to walk backwards (see `reverse`).
+ */
+export function slice(
+  x: Tensor,
+  starts: readonly number[],
+  ends: readonly number[],
+  axes: readonly number[],
+  steps?: readonly number[],
+): Tensor {
   const shape = [...x.shape];
   axes.forEach((axis, i) => {
     const a = normalizeAxis(axis, x.rank);
     const dim = x.shape[a];
     if (typeof dim !== 'number') throw new Error(`onnx-graph: slice of ${x.name} along symbolic axis ${a}`);
-    const [s, e] = sliceBounds(starts[i]!, ends[i]!, dim);
-    shape[a] = Math.max(0, e - s);
+    shape[a] = sliceLength(starts[i]!, ends[i]!, steps?.[i] ?? 1, dim);
   });
   const g = x.graph;
-  return g.addNode('Slice', [x, int64s(g, starts), int64s(g, ends), int64s(g, axes)], {}, [{ dtype: x.dtype, shape }])[0]!;
+  const inputs = [x, int64s(g, starts), int64s(g, ends), int64s(g, axes), ...(steps === undefined ? [] : [int64s(g, steps)])];
+  return g.addNode('Slice', inputs, {}, [{ dtype: x.dtype, shape }])[0]!;
 }
 
-/** ONNX's clamping of slice bounds for step 1. */
-export function sliceBounds(start: number, end: number, dim: number): [number, number] {
-  const clamp = (v: number): number => Math.min(Math.max(v < 0 ? v + dim : v, 0), dim);
-  return [clamp(start), clamp(end)];
+/** How many elements ONNX Slice takes along an axis of size `dim` (its clamping rules). */
+export function sliceLength(start: number, end: number, step: number, dim: number): number {
+  const resolve = (v: number, lo: number, hi: number): number => Math.min(Math.max(v < 0 ? v + dim : v, lo), hi);
+  if (step > 0) return Math.max(0, Math.ceil((resolve(end, 0, dim) - resolve(start, 0, dim)) / step));
+  return Math.max(0, Math.ceil((resolve(end, -1, dim - 1) - resolve(start, 0, dim - 1)) / step));
+}
+
+/** The tensor with the order of `axes` reversed (a Slice with step -1). */
+export function reverse(x: Tensor, axes: readonly number[]): Tensor {
+  const dims = x.staticShape();
+  return slice(
+    x,
+    axes.map(() => -1),
+    axes.map((a) => -dims[normalizeAxis(a, x.rank)]! - 1),
+    axes,
+    axes.map(() => -1),
+  );
 }
 
 /** Splits along `axis` into pieces of the given sizes. */

@@ -39,7 +39,7 @@ describe('Gather gradient (ScatterElements with reduction add)', () => {
         ids: { dtype: 'int64' as const, shape: [64, 150], values: ids },
         dy: { dtype: 'float32' as const, shape: [64, 150, width], values: dy },
       };
-      for (let run = 0; run < 3; run++) {
+      for (let run = 0; run < 2; run++) {
         const got = (await s.run(feeds))['dtable']!;
         let mismatches = 0;
         for (let i = 0; i < got.length; i++) if (got[i] !== expected[i]) mismatches++;

@@ -1,10 +1,11 @@
 // Convolution, pooling and dropout.
 import { cast, mul } from '../../ops/elementwise.js';
 import { scatterElements } from '../../ops/indexing.js';
-import { conv, convTranspose, type ConvOptions } from '../../ops/nn.js';
+import type { ConvOptions } from '../../ops/nn.js';
 import { reduceSum } from '../../ops/reduce.js';
-import { reshape, slice, transpose, zeros } from '../../ops/shape-ops.js';
+import { reshape, zeros } from '../../ops/shape-ops.js';
 import type { Node } from '../../graph.js';
+import { convInputGrad, convKernelGrad, spatialAxes } from '../conv.js';
 import { operand, type GradConfig } from '../registry.js';
 
 function convOptions(node: Node): Required<ConvOptions> {
@@ -16,32 +17,29 @@ function convOptions(node: Node): Required<ConvOptions> {
 }
 
 /**
- * Conv (NCHW, OIHW):
- * - dX is the transposed convolution of dY with the same kernel (ConvTranspose, which CPU and CUDA
- *   both run natively).
- * - dW[o, c, i, j] = sum over n, y, x of dY[n, o, y, x] X[n, c, y s + i d, x s + j d]: a convolution
- *   of X with dY as the kernel once batch and channels swap places, with the forward stride s
- *   as its dilation and the forward dilation d as its stride. Any rows past the kernel size are
- *   sliced off.
+ * Conv (NCHW input X [N, C, ...], kernel W [O, C, k...], stride s, dilation d, pads p):
+ *
+ * - dX: with stride 1, the input gradient is itself a convolution: of dY with W flipped in space
+ *   and with its O and C axes swapped, padded by d (k - 1) - p on each side. With larger strides it
+ *   is a ConvTranspose (the same thing with zeros between the dY values).
+ * - dW[o, c, i, j] = sum over n, y, x of dY[n, o, y, x] Xpad[n, c, i d + y s, j d + x s]: for each
+ *   kernel position (i, j), one matrix product of dY as [O, N*H'*W'] with the window of the padded X
+ *   that position saw, as [C, N*H'*W']. That is k_h k_w Gemms of the size of the forward pass.
  * - dB sums dY over batch and space.
+ *
+ * Both were chosen by measuring the alternatives on ORT's CPU provider at the CNN's layer-2 shape
+ * (bench/conv-grad.bench.ts): ConvTranspose costs more than the flipped Conv, and dW written as
+ * one Conv of the transposed X and dY (dY as a 32x32 kernel) about twice the Gemms. README.md has
+ * the numbers.
  */
 export const convGrad: GradConfig = {
   opType: 'Conv',
   gradFunc: (node, [dy]) => {
     const [x, w] = [operand(node.inputs, 0, node), operand(node.inputs, 1, node)];
-    const { pads, strides, dilations } = convOptions(node);
-    const spatialAxes = x.shape.slice(2).map((_, i) => i + 2);
-    const dx = convTranspose(dy!, w, x.staticShape().slice(2), { pads, strides, dilations });
-
-    const swap = [1, 0, ...spatialAxes];
-    const full = conv(transpose(x, swap), transpose(dy!, swap), null, { pads, strides: dilations, dilations: strides });
-    const kernel = w.staticShape().slice(2);
-    const needsSlice = full.staticShape().slice(2).some((d, i) => d !== kernel[i]);
-    const cropped = needsSlice ? slice(full, kernel.map(() => 0), kernel, spatialAxes) : full;
-    const dw = transpose(cropped, swap);
-
-    const db = node.inputs[2] ? reduceSum(dy!, [0, ...spatialAxes]) : null;
-    return node.inputs[2] ? [dx, dw, db] : [dx, dw];
+    const options = convOptions(node);
+    const db = node.inputs[2] ? reduceSum(dy!, [0, ...spatialAxes(x)]) : null;
+    const grads = [convInputGrad(x, w, dy!, options), convKernelGrad(x, w, dy!, options)];
+    return db === null ? grads : [...grads, db];
   },
 };
 

@@ -1,6 +1,6 @@
 // Gradients of ops that only move values around: they move the gradient back the same way.
 import type { Tensor } from '../../graph.js';
-import { concat, pad, reshape, split, transpose, zeros } from '../../ops/shape-ops.js';
+import { concat, pad, reshape, sliceLength, split, transpose, zeros } from '../../ops/shape-ops.js';
 import { normalizeAxis } from '../../shape.js';
 import { sumToShape } from '../unbroadcast.js';
 import { operand, type GradConfig } from '../registry.js';
@@ -44,18 +44,17 @@ export const sliceGrad: GradConfig = {
       const t = operand(node.inputs, i, node);
       return Array.from(t.graph.constantValue(t).values as ArrayLike<number | bigint>, Number);
     };
-    if (node.inputs.length > 4) throw new Error('onnx-graph: Slice gradient supports step 1 only');
+    if (node.inputs.length > 4 && read(4).some((step) => step !== 1)) throw new Error('onnx-graph: Slice gradient supports step 1 only');
     const [starts, ends, axes] = [read(1), read(2), read(3)];
     const dims = x.staticShape();
     const pads = new Array<number>(2 * x.rank).fill(0);
     axes.forEach((axis, i) => {
       const a = normalizeAxis(axis, x.rank);
-      const clamp = (v: number): number => Math.min(Math.max(v < 0 ? v + dims[a]! : v, 0), dims[a]!);
-      const [s, e] = [clamp(starts[i]!), clamp(ends[i]!)];
-      pads[a] = s;
-      pads[a + x.rank] = dims[a]! - Math.max(s, e);
+      const start = Math.min(Math.max(starts[i]! < 0 ? starts[i]! + dims[a]! : starts[i]!, 0), dims[a]!);
+      pads[a] = start;
+      pads[a + x.rank] = dims[a]! - start - sliceLength(starts[i]!, ends[i]!, 1, dims[a]!);
     });
-    return [pad(dy!, pads), null, null, null];
+    return [pad(dy!, pads), ...node.inputs.slice(1).map(() => null)];
   },
 };
 
