@@ -1,10 +1,13 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileAtomic } from './atomic.js';
 import { fetchDataset, formatVerification, loadDataset, verifyDatasets } from './load.js';
 import type { Manifest } from './manifest.js';
+import { writeNpz } from './npz.js';
 import { locateDataset } from './source.js';
 import { SYNTHETIC_CIFAR_FILE, SYNTHETIC_IMDB_FILE, writeSyntheticMirror } from './synthetic.js';
 import { body, serve, type Route, type TestServer } from './testing/http-server.js';
@@ -143,6 +146,31 @@ describe('datasets from a synthetic mirror', () => {
     evil.datasets.imdb!.file = '../../etc/passwd';
     await writeFile(join(copy, 'manifest.json'), JSON.stringify(evil));
     await expect(loadDataset('imdb', { mirror: copy, ...quiet })).rejects.toThrow('"file" must be a relative path inside the mirror');
+  });
+
+  it('reports a URL mirror without a manifest.json (404) with its URL', async () => {
+    await expect(loadDataset('imdb', { mirror: `${server.url}/elsewhere`, cacheDir: join(dir, 'no-manifest'), ...quiet }))
+      .rejects.toThrow(`${server.url}/elsewhere/manifest.json: not found (HTTP 404)`);
+  });
+
+  it('processes a keras-imdb-raw file named by a mirror manifest', async () => {
+    const raw = join(dir, 'raw-mirror');
+    const npz = writeNpz({
+      x_train: { descr: '|O', shape: [3], data: [[10, 20], [7], [30_000]] },
+      y_train: { descr: '<i8', shape: [3], data: BigInt64Array.of(1n, 1n, 0n) },
+      x_test: { descr: '|O', shape: [1], data: [[5]] },
+      y_test: { descr: '<i8', shape: [1], data: BigInt64Array.of(1n) },
+    });
+    await writeFileAtomic(join(raw, 'imdb.npz'), npz);
+    const sha256 = createHash('sha256').update(npz).digest('hex');
+    await writeFile(join(raw, 'manifest.json'), JSON.stringify({ datasets: { imdb: { file: 'imdb.npz', format: 'keras-imdb-raw', sha256, train: 3, test: 1 } } }));
+    const imdb = await loadDataset('imdb', { mirror: raw, ...quiet });
+    // numpy 2.4.6: RandomState(113).shuffle(np.arange(3)) gives [2, 0, 1].
+    expect([...imdb.train.tokens.subarray(0, 3)]).toEqual([1, 2, 0]);
+    expect([...imdb.train.tokens.subarray(150, 153)]).toEqual([1, 13, 23]);
+    expect([...imdb.train.tokens.subarray(300, 303)]).toEqual([1, 10, 0]);
+    expect([...imdb.train.labels]).toEqual([0, 1, 1]);
+    expect(imdb.info).toMatchObject({ format: 'keras-imdb-raw', sha256, subset: false });
   });
 
   it('verify reports missing canonical files without using the network', async () => {
