@@ -24,7 +24,7 @@ export interface RunVerdict {
   readonly accuracy: number;
   /** accuracy - reference. */
   readonly delta: number;
-  /** The runs this one is further than the tolerance from. */
+  /** The runs this one is further than the tolerance from, by name. */
   readonly disagreesWith: readonly string[];
   /** Disagrees with more than half of the others: with two runs both are flagged, as neither can be trusted over the other. */
   readonly flagged: boolean;
@@ -58,7 +58,10 @@ export function checkAgreement(runs: readonly ScoredRun[], testSamples: number, 
   const sd = Math.sqrt((2 * p * (1 - p)) / testSamples);
   const tolerance = z * sd;
   const verdicts = runs.map((run) => {
-    const disagreesWith = runs.filter((other) => other !== run && Math.abs(run.accuracy - other.accuracy) > tolerance).map((other) => other.framework);
+    const disagreesWith = runs
+      .filter((other) => other !== run && Math.abs(run.accuracy - other.accuracy) > tolerance)
+      .map((other) => other.framework)
+      .sort();
     return {
       framework: run.framework,
       accuracy: run.accuracy,

@@ -36,11 +36,15 @@ export interface Analysis {
 
 const byFramework = (a: Result, b: Result) => a.framework.localeCompare(b.framework);
 
+/** Rows read as a ranking: finished runs by training time, then failed ones. */
+const fastestFirst = (a: Result, b: Result) => (a.trainSeconds ?? Infinity) - (b.trainSeconds ?? Infinity) || byFramework(a, b);
+
 export function analyse(results: readonly Result[]): Analysis {
   const disagreements: string[] = [];
   const models = MODELS.map(({ model, title }) => {
     const mine = results.filter((result) => result.model === model).sort(byFramework);
-    const groups = groupByConfig(mine).map((group): GroupAnalysis => {
+    const groups = groupByConfig(mine).map((ranked): GroupAnalysis => {
+      const group = { ...ranked, runs: [...ranked.runs].sort(fastestFirst) };
       const scored = group.runs.flatMap((run) => (run.status === 'ok' && run.testAccuracy !== null ? [{ framework: run.framework, accuracy: run.testAccuracy }] : []));
       const check = scored.length >= 2 ? checkAgreement(scored, group.config.testSamples) : null;
       for (const verdict of check?.verdicts ?? []) {
