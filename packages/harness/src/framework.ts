@@ -38,6 +38,11 @@ export interface ModelOptions {
   readonly seed: number;
   /** Parity runs switch dropout off so that frameworks can be compared step by step. */
   readonly dropout: boolean;
+  /**
+   * Samples per training batch when it is not SPEC.md's (parity runs on small batches);
+   * backends with static shapes build their graphs for it. Default: the model's SPEC batch.
+   */
+  readonly batchSize?: number;
 }
 
 /**
