@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { startBackends, stopBackends, uniform, wasmBackend, wasmHeapBytes } from './testing/backends.js';
+
+beforeAll(startBackends);
+afterAll(stopBackends);
+
+const ids = Int32Array.from({ length: 96 }, (_, i) => (i * 7) % 13);
+
+/** One call of every added or replaced kernel, on tensors that already live on wasm. */
+const CALLS: Record<string, (inputs: Record<string, tf.Tensor>) => tf.Tensor> = {
+  Conv2DBackpropFilter: ({ x, dy }) =>
+    tf.engine().runKernel('Conv2DBackpropFilter', { x: x!, dy: dy! }, {
+      strides: [2, 2], pad: 'valid', dataFormat: 'NHWC', filterShape: [3, 3, 4, 6],
+    }) as tf.Tensor,
+  Conv2DBackpropInput: ({ dy2, w }) =>
+    tf.engine().runKernel('Conv2DBackpropInput', { dy: dy2!, filter: w! }, {
+      strides: 1, pad: 'same', dataFormat: 'NHWC', inputShape: [2, 9, 10, 4],
+    }) as tf.Tensor,
+  BatchMatMul: ({ a, b }) =>
+    tf.engine().runKernel('BatchMatMul', { a: a!, b: b! }, { transposeA: true, transposeB: true }) as tf.Tensor,
+  UnsortedSegmentSum: ({ rows, segmentIds }) =>
+    tf.engine().runKernel('UnsortedSegmentSum', { x: rows!, segmentIds: segmentIds! }, { numSegments: 13 }) as tf.Tensor,
+};
+
+describe('the training kernels free everything they allocate', () => {
+  for (const [name, call] of Object.entries(CALLS)) {
+    it(`${name}: no tensor, data id or wasm heap growth over 20 calls`, async () => {
+      await tf.setBackend('wasm');
+      const inputs = {
+        x: tf.tensor(uniform([2, 9, 10, 4], 1).data, [2, 9, 10, 4]),
+        dy: tf.tensor(uniform([2, 4, 4, 6], 2).data, [2, 4, 4, 6]),
+        dy2: tf.tensor(uniform([2, 9, 10, 6], 3).data, [2, 9, 10, 6]),
+        w: tf.tensor(uniform([3, 3, 4, 6], 4).data, [3, 3, 4, 6]),
+        a: tf.tensor(uniform([1, 64, 30], 5).data, [1, 64, 30]),
+        b: tf.tensor(uniform([1, 20, 64], 6).data, [1, 20, 64]),
+        rows: tf.tensor(uniform([96, 5], 7).data, [96, 5]),
+        segmentIds: tf.tensor(ids, [96], 'int32'),
+      };
+      const backend = wasmBackend();
+      call(inputs).dispose(); // warm-up: first calls may grow the heap or create XNNPACK operators
+      const before = { tensors: tf.memory().numTensors, dataIds: backend.numDataIds(), heap: wasmHeapBytes() };
+      for (let i = 0; i < 20; i++) {
+        const out = call(inputs);
+        await out.data();
+        out.dispose();
+      }
+      const after = { tensors: tf.memory().numTensors, dataIds: backend.numDataIds(), heap: wasmHeapBytes() };
+      expect(after).toEqual(before);
+      Object.values(inputs).forEach((t) => t.dispose());
+    });
+  }
+});
