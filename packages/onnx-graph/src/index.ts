@@ -7,3 +7,5 @@ export { gradients } from './grad/rules/index.js';
 export type { GradConfig } from './grad/registry.js';
 export { sgdMomentum, type SgdMomentumOptions, type SgdMomentumUpdate } from './optim/sgd.js';
 export { adam, type AdamOptions, type AdamUpdate } from './optim/adam.js';
+export { sgdMomentumOptimizer, adamOptimizer, type Optimizer } from './optim/optimizer.js';
+export { trainingGraph, type TrainingSpec, type TrainingGraph, type TrainingNames, type TensorSpec } from './training.js';

@@ -147,6 +147,41 @@ describe('finite-difference check of every gradient rule', () => {
     await checkGradients({ ...f64, inputs: { x: { shape: [3] } }, forward: ({ x }) => G.add(G.mul(x!, x!), G.sigmoid(x!)) });
   });
 
+  // The GRU of SPEC.md (reset gate applied before the recurrent matmul, Keras reset_after=false),
+  // unrolled over 3 steps on embedded tokens: every rule the RNN needs, composed.
+  test('an embedding + GRU unrolled over 3 steps + dense + loss composes', async () => {
+    const [batchSize, steps, embed, units] = [2, 3, 3, 2];
+    await checkGradients({
+      ...f64,
+      inputs: {
+        table: { shape: [5, embed] },
+        tokens: { shape: [batchSize, steps], dtype: 'int64', values: [1, 4, 1, 0, 2, 1] },
+        kernel: { shape: [embed, 3 * units] },
+        recurrent: { shape: [units, 3 * units] },
+        bias: { shape: [3 * units] },
+        dense: { shape: [units, 2] },
+        labels: { shape: [batchSize], dtype: 'int64', values: [1, 0] },
+      },
+      forward: ({ table, tokens, kernel, recurrent, bias, dense, labels }) => {
+        const x = G.gather(table!, tokens!); // [B, T, E]
+        const projected = G.add(G.matMul(x, kernel!), bias!); // [B, T, 3U], all steps at once
+        const recurrentZR = G.slice(recurrent!, [0], [2 * units], [1]);
+        const recurrentH = G.slice(recurrent!, [2 * units], [3 * units], [1]);
+        let h = G.zeros(x.graph, 'float64', [batchSize, units]);
+        for (let t = 0; t < steps; t++) {
+          const xt = G.squeeze(G.slice(projected, [t], [t + 1], [1]), [1]);
+          const [xz, xr, xh] = G.split(xt, [units, units, units], 1);
+          const [hz, hr] = G.split(G.matMul(h, recurrentZR), [units, units], 1);
+          const z = G.sigmoid(G.add(xz!, hz!));
+          const r = G.sigmoid(G.add(xr!, hr!));
+          const candidate = G.tanh(G.add(xh!, G.matMul(G.mul(r, h), recurrentH)));
+          h = G.add(G.mul(z, h), G.mul(G.sub(1, z), candidate));
+        }
+        return G.softmaxCrossEntropy(G.matMul(h, dense!), labels!);
+      },
+    });
+  });
+
   test('a two-layer network with every kind of op composes', async () => {
     await checkGradients({
       ...f64,
