@@ -7,3 +7,4 @@ export * from './progress.js';
 export * from './environment.js';
 export * from './registry.js';
 export * from './runner.js';
+export * from './bench.js';
