@@ -5,7 +5,7 @@
  * plugin. It ignores the SPEC.md architecture and the shared weights, and says so.
  *
  * Images are read as 3,072 pixel features (either layout: a linear model does not care
- * about the order of its inputs); a review as a bag of words (the count of each token,
+ * about the order of its inputs); a review as a set of words (1 for each token present,
  * padding excluded). Training is plain SGD with momentum, v = m v + g; w = w - lr v.
  */
 import type { Batch } from '@rosetta/data';
@@ -17,11 +17,15 @@ type Visit = (feature: number, value: number) => void;
 function forEachFeature(batch: Batch, sample: number, visit: Visit): void {
   if (batch.kind === 'image') {
     const width = batch.x.length / batch.size;
-    for (let j = 0; j < width; j++) visit(j, batch.x[sample * width + j]!);
+    // Centred pixels: all-positive inputs would make one direction (overall brightness)
+    // dominate the gradient and slow plain SGD down.
+    for (let j = 0; j < width; j++) visit(j, batch.x[sample * width + j]! - 0.5);
     return;
   }
   const length = batch.shape[1];
-  for (const token of batch.x.subarray(sample * length, (sample + 1) * length)) if (token !== 0) visit(token, 1);
+  const present = new Set(batch.x.subarray(sample * length, (sample + 1) * length));
+  present.delete(0); // padding
+  for (const token of present) visit(token, 1);
 }
 
 function featureCount(model: ModelName): number {
@@ -138,12 +142,13 @@ export function linearFramework(options: LinearFrameworkOptions): Framework {
 
 /** The plugin's frameworks: one that learns, one that diverges, one that cannot load. */
 export const frameworks: Framework[] = [
-  linearFramework({ name: 'linear', learningRate: 0.005, momentum: 0.9 }),
-  // Steps of 1e38 overflow float32 within two updates: the loss becomes NaN or infinite.
-  linearFramework({ name: 'linear-diverging', learningRate: 1e38, momentum: 0.9 }),
+  linearFramework({ name: 'linear', learningRate: 0.01, momentum: 0.9 }),
+  // An infinite learning rate makes the first update's weights infinite, so the second
+  // step's logits, and its loss, are not finite numbers: a divergence, deterministically.
+  linearFramework({ name: 'linear-diverging', learningRate: Infinity, momentum: 0.9 }),
   linearFramework({
     name: 'linear-unavailable',
-    learningRate: 0.005,
+    learningRate: 0.01,
     momentum: 0.9,
     unavailableReason: 'linear-unavailable: this test backend never loads (stands in for a missing native library)',
   }),
