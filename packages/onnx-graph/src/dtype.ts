@@ -16,23 +16,6 @@ export function dtypeToProto(dtype: DType): P.TensorProto.DataType {
   return protoCodes[dtype];
 }
 
-export function dtypeFromProto(code: number): DType {
-  const entry = Object.entries(protoCodes).find(([, value]) => value === code);
-  if (entry === undefined) throw new Error(`onnx-graph: unsupported ONNX element type ${code}`);
-  return entry[0] as DType;
-}
-
 export function isFloat(dtype: DType): boolean {
   return dtype === 'float32' || dtype === 'float64';
 }
-
-/** The typed array that holds values of a dtype (bool values travel as 0/1 bytes). */
-export type TypedArrayOf<D extends DType> = D extends 'float32'
-  ? Float32Array
-  : D extends 'float64'
-    ? Float64Array
-    : D extends 'int64'
-      ? BigInt64Array
-      : D extends 'int32'
-        ? Int32Array
-        : Uint8Array;

@@ -92,7 +92,7 @@ function isNumberArray(value: AttributeValue): value is readonly number[] {
   return Array.isArray(value);
 }
 
-export function tensorProto(name: string, value: ConstantValue): P.ITensorProto {
+function tensorProto(name: string, value: ConstantValue): P.ITensorProto {
   const data = typedArray(value.dtype, value.values);
   return {
     name,
@@ -104,7 +104,7 @@ export function tensorProto(name: string, value: ConstantValue): P.ITensorProto 
 }
 
 /** The values as the typed array that ONNX stores for `dtype`. */
-export function typedArray(dtype: DType, values: TensorValues): Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array {
+function typedArray(dtype: DType, values: TensorValues): Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array {
   const list = values as ArrayLike<number | bigint>;
   switch (dtype) {
     case 'float32':

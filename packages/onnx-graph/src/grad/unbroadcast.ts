@@ -1,5 +1,5 @@
 import type { Shape, Tensor } from '../graph.js';
-import { reshape } from '../ops/shape-ops.js';
+import { squeeze } from '../ops/shape-ops.js';
 import { reduceSum } from '../ops/reduce.js';
 import { sameShape } from '../shape.js';
 
@@ -14,6 +14,10 @@ export function sumToShape(dy: Tensor, shape: Shape): Tensor {
   dy.shape.forEach((d, i) => {
     if (i < lead || (shape[i - lead] === 1 && d !== 1)) axes.push(i);
   });
-  const summed = axes.length === 0 ? dy : reduceSum(dy, axes, true);
-  return sameShape(summed.shape, shape) ? summed : reshape(summed, shape.map((d) => (typeof d === 'number' ? d : 0)));
+  // No stretched axis: the shapes differ only in how a run-time dimension is named.
+  if (axes.length === 0) return dy;
+  // Summing with kept dimensions leaves the operand's own axes in place; the leading ones it lacked
+  // are then size 1 and squeezed away.
+  const summed = reduceSum(dy, axes, true);
+  return lead === 0 ? summed : squeeze(summed, Array.from({ length: lead }, (_, i) => i));
 }

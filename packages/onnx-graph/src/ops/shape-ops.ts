@@ -11,7 +11,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const out: Dim[] = shape.map((d, i) => (d === 0 ? x.shape[i]! : d));
   const free = out.indexOf(-1);
   if (free >= 0) {
-    const known = out.filter((d, i) => i !== free);
+    const known = out.filter((_, i) => i !== free);
     const total = dimProduct(x.shape);
     if (typeof total === 'number' && known.every((d) => typeof d === 'number')) {
       out[free] = total / product(known as number[]);
