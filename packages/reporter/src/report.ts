@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import { resultFileName, writeFileAtomic, type Result } from '@rosetta/harness';
+import { resultFileName, writeFileAtomic, type ModelName, type Result } from '@rosetta/harness';
 import { analyse, MODELS } from './analysis.js';
 import { renderCharts } from './charts.js';
 import { FAMILIES, type FrameworkFamily } from './families.js';
@@ -64,55 +64,60 @@ function resultsPage(tables: string, chartLinks: string, disagreements: readonly
   ].join('\n\n');
 }
 
-export async function runReport(options: ReportOptions): Promise<ReportOutcome> {
-  const { workspaceRoot, resultsDir, notebooksDir, readme } = options;
-  const families = options.families ?? FAMILIES;
-  const log = options.log ?? (() => {});
+type Sources = ReadonlyMap<string, SourceSteps>;
 
-  const results = await readResultsDir(resultsDir);
-  const readmeText = readme === null ? null : await readMarkedReadme(readme);
+const sourceKey = (family: FrameworkFamily, model: ModelName) => `${family.id}.${model}`;
+
+/** Every model source, cut into its steps; a missing file or marker stops the report here. */
+async function readSources(workspaceRoot: string, families: readonly FrameworkFamily[]): Promise<Sources> {
   const sources = new Map<string, SourceSteps>();
   for (const family of families) {
     for (const { model } of MODELS) {
-      sources.set(`${family.id}.${model}`, await readSteps(join(workspaceRoot, family.sources[model]), family.sources[model]));
+      sources.set(sourceKey(family, model), await readSteps(join(workspaceRoot, family.sources[model]), family.sources[model]));
     }
   }
+  return sources;
+}
 
-  const analysis = analyse(results);
-  const charts = await renderCharts(analysis);
+function sourceOf(sources: Sources, family: FrameworkFamily, model: ModelName): SourceSteps {
+  const source = sources.get(sourceKey(family, model));
+  if (!source) throw new Error(`internal: ${family.sources[model]} was not read`);
+  return source;
+}
+
+/** The notebooks, the side-by-side page and their index, keyed by path; each notebook schema-checked. */
+function notebookOutputs(options: ReportOptions, families: readonly FrameworkFamily[], sources: Sources, results: readonly Result[]): Map<string, string> {
+  const { workspaceRoot, resultsDir, notebooksDir } = options;
   const outputs = new Map<string, string>();
-
-  const chartMarkdown = (fromDir: string) => charts.map((chart) => `![${chart.title}](${link(fromDir, join(resultsDir, chart.file))})`).join('\n\n');
-  for (const chart of charts) outputs.set(join(resultsDir, chart.file), chart.svg);
-  outputs.set(
-    join(resultsDir, 'README.md'),
-    resultsPage(renderTables(analysis, 2), chartMarkdown(resultsDir), analysis.disagreements, link(resultsDir, join(notebooksDir, 'side-by-side.md'))),
-  );
+  const sourceLink = (family: FrameworkFamily, model: ModelName) => link(notebooksDir, join(workspaceRoot, family.sources[model]));
+  const resultsLink = link(notebooksDir, join(resultsDir, 'README.md'));
 
   const sideBySide: SideBySideModel[] = MODELS.map(({ model, title }) => ({
     model,
     title,
     columns: families.map((family) => ({
       family,
-      source: sources.get(`${family.id}.${model}`)!,
-      sourceLink: link(notebooksDir, join(workspaceRoot, family.sources[model])),
+      source: sourceOf(sources, family, model),
+      sourceLink: sourceLink(family, model),
       notebookLink: `${family.id}.${model}.ipynb`,
     })),
   }));
-  const resultsLink = link(notebooksDir, join(resultsDir, 'README.md'));
   outputs.set(join(notebooksDir, 'side-by-side.md'), renderSideBySide(sideBySide, resultsLink));
   outputs.set(join(notebooksDir, 'README.md'), renderNotebookIndex(families, MODELS, resultsLink));
 
   for (const family of families) {
     for (const { model, title } of MODELS) {
       const file = join(notebooksDir, `${family.id}.${model}.ipynb`);
+      const runs = results
+        .filter((result) => result.model === model && family.runs(result.framework))
+        .map((result) => ({ result, file: link(notebooksDir, join(resultsDir, resultFileName(result.framework, result.model))) }));
       const notebook = buildNotebook({
         family,
         model,
         modelTitle: title,
-        source: sources.get(`${family.id}.${model}`)!,
-        runs: results.filter((result) => result.model === model && family.runs(result.framework)).map((result) => ({ result, file: resultLink(notebooksDir, resultsDir, result) })),
-        sourceLink: link(notebooksDir, join(workspaceRoot, family.sources[model])),
+        source: sourceOf(sources, family, model),
+        runs,
+        sourceLink: sourceLink(family, model),
         sideBySideLink: 'side-by-side.md',
       });
       const problems = notebookProblems(notebook);
@@ -120,15 +125,45 @@ export async function runReport(options: ReportOptions): Promise<ReportOutcome> 
       outputs.set(file, `${JSON.stringify(notebook, null, 1)}\n`);
     }
   }
+  return outputs;
+}
 
-  if (readme !== null && readmeText !== null) {
-    const section = [
-      `${GENERATED.replace('results files', `results files in ${link(dirname(readme), resultsDir)}/`)}`,
-      renderTables(analysis, 3),
-      chartMarkdown(dirname(readme)),
-      `Details: [results](${link(dirname(readme), join(resultsDir, 'README.md'))}); the code of every step side by side: [${link(dirname(readme), join(notebooksDir, 'side-by-side.md'))}](${link(dirname(readme), join(notebooksDir, 'side-by-side.md'))}).`,
-    ].join('\n\n');
-    outputs.set(readme, replaceSection(readmeText, section, readme));
+/** The root README's section: the tables, the charts and links, relative to the README. */
+function readmeSection(readme: string, options: ReportOptions, tables: string, chartMarkdown: (fromDir: string) => string): string {
+  const from = dirname(readme);
+  const sideBySide = link(from, join(options.notebooksDir, 'side-by-side.md'));
+  return [
+    GENERATED.replace('results files', `results files in ${link(from, options.resultsDir)}/`),
+    tables,
+    chartMarkdown(from),
+    `Details: [results](${link(from, join(options.resultsDir, 'README.md'))}); the code of every step side by side: [${sideBySide}](${sideBySide}).`,
+  ].join('\n\n');
+}
+
+export async function runReport(options: ReportOptions): Promise<ReportOutcome> {
+  const { workspaceRoot, resultsDir, notebooksDir, readme } = options;
+  const families = options.families ?? FAMILIES;
+  const log = options.log ?? (() => {});
+
+  // Read and check everything before writing anything.
+  const results = await readResultsDir(resultsDir);
+  const readmeFile = readme === null ? null : { path: readme, text: await readMarkedReadme(readme) };
+  const sources = await readSources(workspaceRoot, families);
+
+  const analysis = analyse(results);
+  const charts = await renderCharts(analysis);
+  const chartMarkdown = (fromDir: string) => charts.map((chart) => `![${chart.title}](${link(fromDir, join(resultsDir, chart.file))})`).join('\n\n');
+
+  const outputs = new Map<string, string>();
+  for (const chart of charts) outputs.set(join(resultsDir, chart.file), chart.svg);
+  outputs.set(
+    join(resultsDir, 'README.md'),
+    resultsPage(renderTables(analysis, 2), chartMarkdown(resultsDir), analysis.disagreements, link(resultsDir, join(notebooksDir, 'side-by-side.md'))),
+  );
+  for (const [file, text] of notebookOutputs(options, families, sources, results)) outputs.set(file, text);
+  if (readmeFile) {
+    const { path, text } = readmeFile;
+    outputs.set(path, replaceSection(text, readmeSection(path, options, renderTables(analysis, 3), chartMarkdown), path));
   }
 
   for (const [file, text] of outputs) {
@@ -137,8 +172,3 @@ export async function runReport(options: ReportOptions): Promise<ReportOutcome> 
   }
   return { written: [...outputs.keys()], disagreements: analysis.disagreements };
 }
-
-function resultLink(notebooksDir: string, resultsDir: string, result: Result): string {
-  return link(notebooksDir, join(resultsDir, resultFileName(result.framework, result.model)));
-}
-
