@@ -9,3 +9,4 @@ export { sgdMomentum, type SgdMomentumOptions, type SgdMomentumUpdate } from './
 export { adam, type AdamOptions, type AdamUpdate } from './optim/adam.js';
 export { sgdMomentumOptimizer, adamOptimizer, type Optimizer } from './optim/optimizer.js';
 export { trainingGraph, type TrainingSpec, type TrainingGraph, type TrainingNames, type TensorSpec } from './training.js';
+export { inferenceGraph, type InferenceSpec } from './inference.js';
