@@ -4,7 +4,6 @@
  * input leaves every output as it was. Accuracy disagreement is not such an error: the
  * tables are written with the disagreement flagged, and the caller exits non-zero.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { resultFileName, writeFileAtomic, type ModelName, type Result } from '@rosetta/harness';
 import { analyse, MODELS } from './analysis.js';
