@@ -166,6 +166,13 @@ export class Graph {
     return created;
   }
 
+  /** `base` if no tensor of this graph family has that name yet, else `base_N` for the next free N. */
+  unusedName(base: string): string {
+    let name = base;
+    while (this.names.has(name)) name = `${base}_${this.counter.next++}`;
+    return name;
+  }
+
   /** Reserves a name: a chosen one exactly (it must be new), a generated one as `base_N`. */
   private claim(chosen: string | undefined, base = 'tensor'): string {
     let name = chosen;

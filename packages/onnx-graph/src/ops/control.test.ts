@@ -66,6 +66,17 @@ describe('loop', () => {
     close(out['new_vb']!, vb);
   });
 
+  test('a graph can hold several loops', async () => {
+    const g = new G.Graph('two_loops');
+    const x = g.input('x', 'float64', [2]);
+    const once = G.loop(g, 2, [x], (_k, [acc]) => ({ carried: [G.mul(acc!, 2)] })).carried[0]!;
+    const twice = G.loop(g, 3, [once], (_k, [acc]) => ({ carried: [G.add(acc!, 1)] })).carried[0]!;
+    g.output(twice, 'y');
+    const s = await session(g);
+    expect(Array.from((await s.run({ x: { dtype: 'float64', shape: [2], values: [1, -1] } }))['y']!)).toEqual([7, -1]);
+    await s.release();
+  });
+
   // What per-step dropout masks rely on (ORT 1.29, CPU provider): a Dropout node with a seed
   // attribute keeps one generator per session that advances at every execution, so each loop
   // iteration and each run gets a new mask, and a new session replays the same sequence.

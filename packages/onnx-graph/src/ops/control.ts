@@ -28,9 +28,11 @@ export function loop(
   body: (iteration: Tensor, carried: Tensor[], bodyGraph: Graph) => LoopStep,
 ): LoopResult {
   const bodyGraph = graph.subgraph(`${graph.name}_loop_body`);
-  const iteration = bodyGraph.input(`${bodyGraph.name}_iteration`, 'int64', []);
-  const condition = bodyGraph.input(`${bodyGraph.name}_condition`, 'bool', []);
-  const carriedIn = initial.map((t, i) => bodyGraph.input(`${bodyGraph.name}_carried_${i}`, t.dtype, t.shape));
+  // Fresh names (a suffix where taken), so one graph can hold several loops.
+  const fresh = (base: string): string => bodyGraph.unusedName(`${graph.name}_loop_${base}`);
+  const iteration = bodyGraph.input(fresh('iteration'), 'int64', []);
+  const condition = bodyGraph.input(fresh('condition'), 'bool', []);
+  const carriedIn = initial.map((t, i) => bodyGraph.input(fresh(`carried_${i}`), t.dtype, t.shape));
   const step = body(iteration, carriedIn, bodyGraph);
   if (step.carried.length !== initial.length) {
     throw new Error(`onnx-graph: loop body returned ${step.carried.length} carried values for ${initial.length} initial ones`);
