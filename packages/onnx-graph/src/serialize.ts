@@ -35,7 +35,8 @@ export function serializeModel(graph: Graph, options: ModelOptions = {}): Uint8A
 /** Decodes model bytes; int64 fields come back as numbers. */
 export function parseModel(bytes: Uint8Array): P.IModelProto {
   const message = onnx.ModelProto.decode(bytes);
-  return onnx.ModelProto.toObject(message, { longs: Number, defaults: false, bytes: Uint8Array as unknown as StringConstructor });
+  // Bytes fields stay as the decoder made them (Buffer, a Uint8Array, under Node).
+  return onnx.ModelProto.toObject(message, { longs: Number });
 }
 
 function graphProto(graph: Graph): P.IGraphProto {
