@@ -4,9 +4,9 @@
  * Read it next to packages/tfjs/src/cnn.ts: the steps are the same, in the same order.
  */
 import { CNN_SPEC, type ModelOptions } from '@rosetta/harness';
-import { add, conv, dropout, flatten, matMul, maxPool, relu, type Tensor } from '@rosetta/onnx-graph';
+import { add, conv, dropout, flatten, matMul, maxPool, relu, sgdMomentumOptimizer, type Tensor } from '@rosetta/onnx-graph';
 import type { TrainingProgram } from './program.js';
-import { compileProgram, type Parameters } from './training-graph.js';
+import { compileProgram, sparseCrossEntropy, type Parameters } from './training-graph.js';
 
 // #region load data
 // The shared harness loads CIFAR-10; its iterator hands this backend NCHW float32 batches
@@ -44,9 +44,11 @@ function forward(x: Tensor, p: Parameters, mode: Mode): Tensor {
 // #endregion
 
 // #region loss and optimiser
-// Softmax cross-entropy on the logits (sparse labels, batch mean) and SGD with momentum
-// without unit gain (v = 0.9 v + g; w = w - 0.01 v), both emitted as graph nodes.
-const OPTIMISER = CNN_SPEC.optimizer;
+// Softmax cross-entropy on the logits (sparse labels, batch mean), and SGD with momentum
+// without unit gain (v = 0.9 v + g; w = w - 0.01 v): both are graph nodes; the gradients
+// between them come from onnx-graph's reverse-mode differentiation.
+const loss = sparseCrossEntropy;
+const optimizer = sgdMomentumOptimizer({ learningRate: CNN_SPEC.optimizer.learningRate, momentum: CNN_SPEC.optimizer.momentum });
 // #endregion
 
 // #region train on mini-batches
@@ -61,7 +63,8 @@ export function cnnProgram(options: ModelOptions, batchSize: number = CNN_SPEC.b
     batchSize,
     classes: CNN_SPEC.classes,
     weights: options.weights,
-    optimiser: OPTIMISER,
+    loss,
+    optimizer,
     forward: (x, p, training) => forward(x, p, { dropout: training && options.dropout, seed: options.seed }),
   });
 }

@@ -29,7 +29,11 @@ function packageVersion(name: string): string {
   return (require(`${name}/package.json`) as { version: string }).version;
 }
 
-function ortFramework(name: ProviderName, description: string): Framework {
+/**
+ * An ONNX Runtime framework on one provider. `stepsPerRun` overrides STEPS_PER_RUN, for
+ * measuring the choice (bench-main.ts).
+ */
+export function ortFramework(name: ProviderName, description: string, stepsPerRun = STEPS_PER_RUN[name]): Framework {
   const framework = `onnxruntime-${name}`;
   return {
     name: framework,
@@ -41,7 +45,7 @@ function ortFramework(name: ProviderName, description: string): Framework {
       return {
         info: {
           framework,
-          backend: `${p.description}; ${STEPS_PER_RUN[name]} training step(s) per run; graph optimisation level "all"`,
+          backend: `${p.description}; ${stepsPerRun} training step(s) per run; graph optimisation level "all"`,
           device,
           versions: { 'onnxruntime-node': packageVersion('onnxruntime-node'), 'onnx-opset': String(OPSET) },
           deviations: [
@@ -49,7 +53,7 @@ function ortFramework(name: ProviderName, description: string): Framework {
           ],
         },
         input: { layout: 'NCHW', labels: 'sparse' },
-        createModel: (options) => OrtTrainer.create(buildProgram(options), p, { stepsPerRun: STEPS_PER_RUN[name] }),
+        createModel: (options) => OrtTrainer.create(buildProgram(options, options.batchSize), p, { stepsPerRun }),
       };
     },
   };

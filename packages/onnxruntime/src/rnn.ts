@@ -4,9 +4,9 @@
  * graph. Read it next to packages/tfjs/src/rnn.ts: the steps are the same, in the same order.
  */
 import { RNN_SPEC, type ModelOptions } from '@rosetta/harness';
-import { add, gather, matMul, mul, reshape, sigmoid, split, sub, tanh, transpose, zeros, type Tensor } from '@rosetta/onnx-graph';
+import { adamOptimizer, add, gather, matMul, mul, reshape, sigmoid, split, sub, tanh, transpose, zeros, type Tensor } from '@rosetta/onnx-graph';
 import type { TrainingProgram } from './program.js';
-import { compileProgram, type Parameters } from './training-graph.js';
+import { compileProgram, sparseCrossEntropy, type Parameters } from './training-graph.js';
 
 // #region load data
 // The shared harness loads IMDB (last 150 tokens, padded with 0 at the end, vocabulary
@@ -50,9 +50,12 @@ function forward(tokens: Tensor, p: Parameters): Tensor {
 // #endregion
 
 // #region loss and optimiser
-// Softmax cross-entropy on the logits (sparse labels, batch mean) and Adam (lr 0.001,
-// beta1 0.9, beta2 0.999, epsilon 1e-8, with bias correction), both emitted as graph nodes.
-const OPTIMISER = RNN_SPEC.optimizer;
+// Softmax cross-entropy on the logits (sparse labels, batch mean), and Adam (lr 0.001,
+// beta1 0.9, beta2 0.999, epsilon 1e-8, with bias correction): both are graph nodes; the
+// gradients between them come from onnx-graph's reverse-mode differentiation.
+const loss = sparseCrossEntropy;
+const { learningRate, beta1, beta2, epsilon } = RNN_SPEC.optimizer;
+const optimizer = adamOptimizer({ learningRate, beta1, beta2, epsilon });
 // #endregion
 
 // #region train on mini-batches
@@ -68,7 +71,8 @@ export function rnnProgram(options: ModelOptions, batchSize: number = RNN_SPEC.b
     batchSize,
     classes: RNN_SPEC.classes,
     weights: options.weights,
-    optimiser: OPTIMISER,
+    loss,
+    optimizer,
     forward: (x, p) => forward(x, p),
   });
 }

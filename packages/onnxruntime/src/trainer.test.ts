@@ -9,6 +9,8 @@ import { randomBatch } from './random-batch.js';
 import { cpuTrainer, firstMismatch, train } from './testing/steps.js';
 
 const BATCH = 2;
+/** The unrolled GRU's sessions take seconds to build, more on a loaded machine. */
+const SLOW = 300_000;
 const input: InputFormat = { layout: 'NCHW', labels: 'sparse' };
 
 function setup(model: ModelName, dropout = false) {
@@ -41,7 +43,7 @@ describe('OrtTrainer', () => {
     }
     single.dispose();
     chunked.dispose();
-  });
+  }, SLOW);
 
   test.each(['cnn', 'rnn'] as const)('%s: the exported inference model predicts what the trainer predicts', async (model) => {
     const { program, batches } = setup(model);
@@ -67,21 +69,21 @@ describe('OrtTrainer', () => {
       await rm(dir, { recursive: true, force: true });
     }
     trainer.dispose();
-  });
+  }, SLOW);
 
   test('CNN dropout: a new mask every run when on, none when off', async () => {
     const lossesOfTwoRuns = async (dropout: boolean): Promise<number[]> => {
       const { program, batches } = setup('cnn', dropout);
-      const session = await ort.InferenceSession.create(program.step);
+      const session = await ort.InferenceSession.create(program.training(1));
       const batch = batches[0]!;
       const feeds: Record<string, ort.Tensor> = {
-        x: new ort.Tensor('float32', batch.x as Float32Array, batch.shape),
-        y: new ort.Tensor('int32', batch.y, [BATCH]),
+        x: new ort.Tensor('float32', batch.x as Float32Array, [1, ...batch.shape]),
+        y: new ort.Tensor('int32', batch.y, [1, BATCH]),
       };
       for (const s of program.state) feeds[s.name] = new ort.Tensor('float32', s.data, s.shape);
       // The same state and batch twice: only the dropout masks can differ.
       const losses = [];
-      for (let run = 0; run < 2; run++) losses.push((await session.run(feeds))['loss']!.data[0] as number);
+      for (let run = 0; run < 2; run++) losses.push((await session.run(feeds))[program.names.loss]!.data[0] as number);
       await session.release();
       return losses;
     };

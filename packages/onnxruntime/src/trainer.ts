@@ -2,7 +2,7 @@
  * The training runner: ONNX Runtime only runs inference, so a training step is one run of a
  * graph that computes forward, backward and the optimiser update, and hands back the updated
  * parameters and optimiser state. They stay ORT tensors and are fed straight back into the
- * next run; JavaScript never copies or touches them in between.
+ * next run as they are; the only copy is the one onnxruntime-node makes of every output.
  *
  * Two ways to run a step:
  * - one `run` per batch (the step graph), or
@@ -14,13 +14,13 @@ import { writeFileAtomic, type Batch } from '@rosetta/data';
 import type { StepReporter, TrainableModel } from '@rosetta/harness';
 import ort from 'onnxruntime-node';
 import type { TrainingProgram } from './program.js';
-import { nextName } from './program.js';
 import type { Provider } from './provider.js';
 
 type Feeds = Record<string, ort.Tensor>;
 
-function batchTensor(batch: Batch): ort.Tensor {
-  return tensor(batch.x, batch.shape);
+/** One batch as the training graph takes it: a leading axis of K = 1 over the same buffer. */
+function batchFeeds(batch: Batch): Feeds {
+  return { x: tensor(batch.x, [1, ...batch.shape]), y: tensor(batch.y, [1, batch.size]) };
 }
 
 function tensor(data: Float32Array | Int32Array, shape: readonly number[]): ort.Tensor {
@@ -68,7 +68,7 @@ class ChunkBuffer {
     const perX = this.x!.length / this.capacity;
     const perY = this.y!.length / this.capacity;
     for (let i = 0; i < count; i++) {
-      yield { x: tensor(this.x!.subarray(i * perX, (i + 1) * perX), this.shape), y: tensor(this.y!.subarray(i * perY, (i + 1) * perY), [perY]) };
+      yield { x: tensor(this.x!.subarray(i * perX, (i + 1) * perX), [1, ...this.shape]), y: tensor(this.y!.subarray(i * perY, (i + 1) * perY), [1, perY]) };
     }
   }
 }
@@ -92,10 +92,10 @@ export class OrtTrainer implements TrainableModel {
   static async create(program: TrainingProgram, provider: Provider, options: TrainerOptions): Promise<OrtTrainer> {
     const k = options.stepsPerRun;
     if (!Number.isInteger(k) || k < 1) throw new Error(`onnxruntime: stepsPerRun must be a positive integer, got ${k}`);
-    const step = await ort.InferenceSession.create(program.step, provider.options);
+    const step = await ort.InferenceSession.create(program.training(1), provider.options);
     // The Loop's trip count is part of the chunk graph; an epoch's last, shorter chunk runs
     // step by step on the step graph.
-    const chunk = k > 1 ? await ort.InferenceSession.create(program.chunk(k), provider.options) : null;
+    const chunk = k > 1 ? await ort.InferenceSession.create(program.training(k), provider.options) : null;
     const infer = await ort.InferenceSession.create(program.inference, provider.options);
     const state: Feeds = {};
     for (const s of program.state) state[s.name] = new ort.Tensor('float32', s.data.slice(), s.shape);
@@ -105,12 +105,14 @@ export class OrtTrainer implements TrainableModel {
   async trainEpoch(batches: Iterable<Batch>, report: StepReporter): Promise<void> {
     if (this.chunk === null) {
       for (const batch of batches) {
-        report(await this.run(this.step, { x: batchTensor(batch), y: new ort.Tensor('int32', batch.y, [batch.size]) }));
+        this.checkSize(batch);
+        report(await this.run(this.step, batchFeeds(batch)));
       }
       return;
     }
     const buffer = new ChunkBuffer(this.stepsPerRun);
     for (const batch of batches) {
+      this.checkSize(batch);
       buffer.add(batch);
       if (buffer.full) report(await this.run(this.chunk, buffer.take()));
     }
@@ -121,21 +123,30 @@ export class OrtTrainer implements TrainableModel {
   private async run(session: ort.InferenceSession, data: Feeds): Promise<Float32Array> {
     const outputs = await session.run({ ...data, ...this.state });
     const next: Feeds = {};
-    for (const s of this.program.state) next[s.name] = outputs[nextName(s.name)]!;
+    const names = this.program.names;
+    for (const s of this.program.state) next[s.name] = outputs[names.next(s.name)]!;
     this.state = next;
-    return outputs['loss']!.data as Float32Array;
+    return outputs[names.loss]!.data as Float32Array;
+  }
+
+  /** The graphs have a static batch size; say so rather than let ORT report a shape mismatch. */
+  private checkSize(batch: Batch): void {
+    if (batch.size !== this.program.batchSize) {
+      throw new Error(`onnxruntime: the ${this.program.model} graphs take batches of ${this.program.batchSize}, got batch ${batch.index} of ${batch.size}`);
+    }
   }
 
   async predict(batch: Batch): Promise<Float32Array> {
-    const feeds: Feeds = { x: batchTensor(batch) };
-    for (const name of this.program.parameters) feeds[name] = this.state[name]!;
+    this.checkSize(batch);
+    const feeds: Feeds = { x: tensor(batch.x, batch.shape) };
+    for (const name of this.program.names.params) feeds[name] = this.state[name]!;
     const { logits } = await this.infer.run(feeds);
     return logits!.data as Float32Array;
   }
 
   async weights(): Promise<Map<string, { shape: readonly number[]; data: Float32Array }>> {
     const weights = new Map<string, { shape: readonly number[]; data: Float32Array }>();
-    for (const name of this.program.parameters) {
+    for (const name of this.program.names.params) {
       const t = this.state[name]!;
       weights.set(name, { shape: t.dims, data: t.data as Float32Array });
     }
