@@ -29,7 +29,9 @@ export function consoleLog(stdout: NodeJS.WriteStream = process.stdout, stderr: 
         return;
       }
       clear();
-      stderr.write(line.slice(0, Math.max(20, (stderr.columns ?? 80) - 1)));
+      // One character short of the width, so the line never wraps and \r can rewrite it.
+      const width = stderr.columns > 0 ? stderr.columns : 80;
+      stderr.write(line.slice(0, width - 1));
       showing = true;
     },
   };

@@ -47,8 +47,8 @@ async function train(options: TrainOptions): Promise<void> {
     });
     if (run.result.status === 'failed') {
       failed = true;
-      // A divergence is fully told by its reason; anything else is a bug worth a stack.
-      if (run.error instanceof Error && run.error.name !== 'DivergenceError') console.error(run.error.stack);
+      // The reason (already printed) names the file, URL or step; the stack is for debugging.
+      if (process.env['ROSETTA_DEBUG'] && run.error instanceof Error) console.error(run.error.stack);
     }
   }
   // An unavailable backend is a fact about this machine, not an error: it exits 0.
@@ -72,6 +72,6 @@ export function trainCommand(): Command {
     .option('--no-dropout', 'switch dropout off (as parity runs do; masks are framework-private)')
     .option('--mirror <dir|url>', 'dataset mirror holding a manifest.json (default: $ROSETTA_DATASET_MIRROR, else the canonical URLs)')
     .option('--cache <dir>', 'dataset cache directory (default: $ROSETTA_DATASETS_DIR, else datasets/ of the workspace)')
-    .addHelpText('after', `\nPresets (explicit --epochs/--train-limit/--test-limit win):\n${presetHelp()}\n\nOnly full batches of 64 are used; limits are rounded down to them.`)
+    .addHelpText('after', `\nROSETTA_DEBUG=1 prints the stack trace of a failed run.\n\nPresets (explicit --epochs/--train-limit/--test-limit win):\n${presetHelp()}\n\nOnly full batches of 64 are used; limits are rounded down to them.`)
     .action(train);
 }
