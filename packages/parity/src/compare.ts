@@ -1,0 +1,178 @@
+/**
+ * The comparison of two backends' runs: losses step by step, and per parameter tensor the
+ * weights after the last step and the update (w_after - w_before) the steps made. All norms
+ * are taken in float64, so the comparison adds no rounding of its own.
+ */
+import type { Tensor, Weights } from '@rosetta/harness';
+import type { Tolerances } from './tolerance.js';
+
+export function norm(values: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i]! * values[i]!;
+  return Math.sqrt(sum);
+}
+
+/** ||a - b|| / ||b||; 0 when both are zero, Infinity when only b is. */
+export function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`cannot compare ${a.length} values with ${b.length}`);
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference += (a[i]! - b[i]!) ** 2;
+  const reference = norm(b);
+  if (difference === 0) return 0;
+  return reference === 0 ? Infinity : Math.sqrt(difference) / reference;
+}
+
+const bits = new Float32Array(1);
+const integer = new Uint32Array(bits.buffer);
+
+/** Distance from |x| (a float32) to the next float32 away from zero: the resolution of x. */
+export function float32Spacing(x: number): number {
+  bits[0] = Math.abs(x);
+  const magnitude = bits[0];
+  integer[0] = integer[0]! + 1;
+  return bits[0] - magnitude;
+}
+
+/** w_after - w_before, in float64. */
+export function update(before: Tensor, after: Tensor): Float64Array {
+  const delta = new Float64Array(after.data.length);
+  for (let i = 0; i < delta.length; i++) delta[i] = after.data[i]! - before.data[i]!;
+  return delta;
+}
+
+export interface LossComparison {
+  readonly step: number;
+  readonly a: number;
+  readonly b: number;
+  readonly absolute: number;
+  /** |a - b| / |b|. */
+  readonly relative: number;
+  readonly tolerance: number;
+  readonly passed: boolean;
+}
+
+export interface TensorComparison {
+  readonly name: string;
+  readonly size: number;
+  /** ||a - b|| / ||b|| of the weights after the last step. */
+  readonly weights: number;
+  readonly weightsTolerance: number;
+  /** ||Δa - Δb|| / ||Δb||, or null when b's update is below the weights' float32 resolution. */
+  readonly update: number | null;
+  readonly updateTolerance: number | null;
+  /** ||float32 spacing of b's weights|| / ||Δb||: how finely the weights can show the update. */
+  readonly resolution: number;
+  readonly passed: boolean;
+}
+
+export interface PairComparison {
+  /** Framework names; b is the reference of every relative difference. */
+  readonly a: string;
+  readonly b: string;
+  readonly losses: readonly LossComparison[];
+  readonly tensors: readonly TensorComparison[];
+  readonly passed: boolean;
+}
+
+export interface RunOutcome {
+  readonly framework: string;
+  /** One loss per step. */
+  readonly losses: readonly number[];
+  /** Canonical weights after the last step. */
+  readonly weights: Weights;
+}
+
+export function compareLosses(a: readonly number[], b: readonly number[], tolerances: Tolerances): LossComparison[] {
+  if (a.length !== b.length) throw new Error(`cannot compare ${a.length} losses with ${b.length}`);
+  return a.map((la, i) => {
+    const lb = b[i]!;
+    const absolute = Math.abs(la - lb);
+    const relative = absolute === 0 ? 0 : absolute / Math.abs(lb);
+    const tolerance = tolerances.loss(i + 1);
+    // NaN compares false: a NaN loss never passes.
+    return { step: i + 1, a: la, b: lb, absolute, relative, tolerance, passed: relative <= tolerance };
+  });
+}
+
+/**
+ * One tensor after `steps` steps from `before`.
+ *
+ * The update's tolerance: the implementations' exact updates may differ by e, with
+ * ||e|| <= t ||Δb|| (t from the rounding analysis, tolerance.ts); each then rounds its new
+ * weights to float32, whose spacing q is much coarser than e for small updates. Two values
+ * a difference e apart round to a grid of spacing q at a difference d with E[d^2] <= e^2 + q|e|
+ * (each lands on the grid point below or above, with probabilities set by its offset);
+ * summed over the tensor, ||d||^2 <= ||e||^2 + ||q|| ||e|| (Cauchy-Schwarz). Relative to
+ * ||Δb||: sqrt(t^2 + t r), with r = ||q|| / ||Δb|| the tensor's `resolution`. When r >= 1
+ * the update is below what float32 weights can show (a parameter whose gradient is
+ * nearly zero), its relative difference measures rounding, not the model, and it is
+ * reported as n/a: the weights comparison still judges the tensor.
+ *
+ * The weights' tolerance follows from a - b = Δa - Δb (same start): the update's
+ * difference t ||Δb|| plus at most one float32 spacing per element, relative to ||b||.
+ */
+export function compareTensor(
+  name: string,
+  before: Tensor,
+  a: Tensor,
+  b: Tensor,
+  steps: number,
+  tolerances: Tolerances,
+): TensorComparison {
+  for (const [which, t] of [['a', a], ['b', b]] as const) {
+    if (t.data.length !== before.data.length) {
+      throw new Error(`"${name}": ${which} has ${t.data.length} values, the initial weights ${before.data.length}`);
+    }
+  }
+  const deltaA = update(before, a);
+  const deltaB = update(before, b);
+  const spacing = new Float64Array(b.data.length);
+  for (let i = 0; i < spacing.length; i++) spacing[i] = float32Spacing(b.data[i]!);
+  const deltaNorm = norm(deltaB);
+  const spacingNorm = norm(spacing);
+  const resolution = deltaNorm === 0 ? Infinity : spacingNorm / deltaNorm;
+  const t = tolerances.update(steps);
+
+  const weights = relativeDifference(a.data, b.data);
+  const weightsNorm = norm(b.data);
+  const weightsTolerance = weightsNorm === 0 ? 0 : (t * deltaNorm + spacingNorm) / weightsNorm;
+  const weightsPassed = weights <= weightsTolerance;
+
+  if (resolution >= 1) {
+    return { name, size: b.data.length, weights, weightsTolerance, update: null, updateTolerance: null, resolution, passed: weightsPassed };
+  }
+  const updateDifference = relativeDifference(deltaA, deltaB);
+  const updateTolerance = Math.sqrt(t * t + t * resolution);
+  return {
+    name,
+    size: b.data.length,
+    weights,
+    weightsTolerance,
+    update: updateDifference,
+    updateTolerance,
+    resolution,
+    passed: weightsPassed && updateDifference <= updateTolerance,
+  };
+}
+
+export function comparePair(
+  initial: Weights,
+  a: RunOutcome,
+  b: RunOutcome,
+  tolerances: Tolerances,
+): PairComparison {
+  const losses = compareLosses(a.losses, b.losses, tolerances);
+  const tensors = [...initial].map(([name, before]) => {
+    const ta = a.weights.get(name);
+    const tb = b.weights.get(name);
+    if (!ta || !tb) throw new Error(`"${name}" is missing from the weights of ${!ta ? a.framework : b.framework}`);
+    return compareTensor(name, before, ta, tb, a.losses.length, tolerances);
+  });
+  return {
+    a: a.framework,
+    b: b.framework,
+    losses,
+    tensors,
+    passed: losses.every((l) => l.passed) && tensors.every((t) => t.passed),
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * The tolerances of the parity check, derived from float32 rounding (not tuned to pass).
+ *
+ * Rounding model (Higham and Mary, "A new approach to probabilistic rounding error
+ * analysis", SIAM J. Sci. Comput. 41(5), 2019): every float32 operation rounds with a
+ * relative error of at most u = 2^-24, and the errors of many roundings behave like
+ * independent random variables. A sum of n products therefore carries a relative error of
+ * about sqrt(n) u (recursive summation of terms of random sign gives about 0.4 sqrt(n) u;
+ * the blocked and pairwise sums of GEMM and convolution kernels less), not the worst-case n u.
+ *
+ * A value computed through a chain of layers inherits the relative error of its inputs
+ * and adds that of its own sums (at initialisation the layers neither blow relative
+ * errors up nor damp them: ReLU and max-pool pass values through, Glorot scaling keeps
+ * magnitudes, the GRU's gates keep its state bounded). Variances add along the chain, so the
+ * chain behaves like ONE sum whose length is the total length of its reductions, n_chain.
+ * Two implementations round independently (another summation order, blocking, fused ops),
+ * so their difference has a standard deviation of sqrt(2 n_chain) u; the tolerance is
+ * STANDARD_DEVIATIONS of those.
+ *
+ * After k steps, the weights of step k-1 already differ by the earlier steps' update
+ * differences. Assuming the training map does not amplify differences over a few steps
+ * (the check tests this assumption: chaotic growth would fail it), they add up linearly:
+ * the update tolerance after k steps is k times that of one step, and the loss of step k
+ * moves by at most the relative weight change times the relative loss change per step,
+ * bounded here by (k - 1) update tolerances.
+ */
+import { CNN_SPEC, RNN_SPEC, type ModelName } from '@rosetta/harness';
+
+/** Unit roundoff of float32 (round to nearest): half the distance from 1 to the next float. */
+export const FLOAT32_UNIT_ROUNDOFF = 2 ** -24;
+
+/** How many standard deviations of rounding noise a difference may reach (Gaussian two-sided tail: 6e-5). */
+export const STANDARD_DEVIATIONS = 4;
+
+/** One reduction (a sum of `length` products) on the longest dependency chain of a value. */
+export interface Reduction {
+  readonly what: string;
+  readonly length: number;
+}
+
+export interface ReductionChains {
+  /** Everything the loss of a batch depends on: the forward pass. */
+  readonly loss: readonly Reduction[];
+  /** The longest chain to any parameter's update: forward, backward, the gradient's own sum. */
+  readonly update: readonly Reduction[];
+}
+
+export function reductionChains(model: ModelName, batchSize: number): ReductionChains {
+  if (model === 'cnn') {
+    const { channels, kernelSize, blockFilters, flattenSize, denseUnits, classes, imageSize } = CNN_SPEC;
+    const [f1, f2] = blockFilters;
+    const k2 = kernelSize * kernelSize;
+    const forward: Reduction[] = [
+      { what: 'conv1 (3x3x3)', length: k2 * channels },
+      { what: 'conv2 (3x3x50)', length: k2 * f1 },
+      { what: 'conv3 (3x3x50)', length: k2 * f1 },
+      { what: 'conv4 (3x3x100)', length: k2 * f2 },
+      { what: 'dense1 (6400 inputs)', length: flattenSize },
+      { what: 'dense2 (512 inputs)', length: denseUnits },
+      { what: 'softmax denominator', length: classes },
+    ];
+    return {
+      loss: [...forward, { what: 'batch mean', length: batchSize }],
+      update: [
+        ...forward,
+        // Back from the logits to conv1, each input gradient a sum over the layer's outputs.
+        { what: 'dense2 input gradient (10)', length: classes },
+        { what: 'dense1 input gradient (512)', length: denseUnits },
+        { what: 'conv4 input gradient (3x3x100)', length: k2 * f2 },
+        { what: 'conv3 input gradient (3x3x100)', length: k2 * f2 },
+        { what: 'conv2 input gradient (3x3x50)', length: k2 * f1 },
+        // conv1's kernel gradient sums over every position of every image of the batch.
+        { what: `conv1 kernel gradient (batch x 32 x 32)`, length: batchSize * imageSize * imageSize },
+      ],
+    };
+  }
+  const { sequenceLength: steps, embeddingSize, units, classes } = RNN_SPEC;
+  const forward: Reduction[] = [
+    // h_t sums x_t W (125) and h_{t-1} R (100); its error carries into every later step.
+    { what: `GRU state over ${steps} steps (125 + 100 per step)`, length: steps * (embeddingSize + units) },
+    { what: 'dense (100 inputs)', length: units },
+    { what: 'softmax denominator', length: classes },
+  ];
+  return {
+    loss: [...forward, { what: 'batch mean', length: batchSize }],
+    update: [
+      ...forward,
+      { what: 'dense input gradient (2)', length: classes },
+      // Back through time: dh_{t-1} sums the three gates' gradients through R (3 x 100).
+      { what: `GRU state gradient over ${steps} steps (3 x 100 per step)`, length: steps * 3 * units },
+      // The kernels' gradients sum over every time step of every sequence of the batch.
+      { what: 'GRU kernel gradient (batch x 150)', length: batchSize * steps },
+    ],
+  };
+}
+
+export function chainLength(chain: readonly Reduction[]): number {
+  return chain.reduce((sum, r) => sum + r.length, 0);
+}
+
+/** STANDARD_DEVIATIONS x sqrt(2 n) u: the relative difference two float32 implementations may show. */
+export function roundingTolerance(chainLength: number): number {
+  return STANDARD_DEVIATIONS * Math.sqrt(2 * chainLength) * FLOAT32_UNIT_ROUNDOFF;
+}
+
+export interface Tolerances {
+  readonly chains: ReductionChains;
+  /** Relative loss difference allowed at step k (1-based). */
+  loss(step: number): number;
+  /** Relative difference of the summed updates allowed after `steps` steps, before the weights' resolution. */
+  update(steps: number): number;
+}
+
+export function tolerances(model: ModelName, batchSize: number): Tolerances {
+  const chains = reductionChains(model, batchSize);
+  const loss = roundingTolerance(chainLength(chains.loss));
+  const update = roundingTolerance(chainLength(chains.update));
+  return {
+    chains,
+    loss: (step) => loss + (step - 1) * update,
+    update: (steps) => steps * update,
+  };
+}
