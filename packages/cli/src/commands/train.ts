@@ -43,7 +43,7 @@ async function train(options: TrainOptions): Promise<void> {
       command: ['rosetta', ...process.argv.slice(2)].join(' '),
       log,
       statusIntervalMs: log.statusIntervalMs,
-      ...(options.preset === 'quick' ? {} : { hint: 'try --preset quick first for a short run' }),
+      ...(options.preset === 'quick' ? {} : { hint: 'try a short run first: --preset quick (with Nx: -c quick)' }),
     });
     if (run.result.status === 'failed') {
       failed = true;
