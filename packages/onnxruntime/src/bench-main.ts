@@ -41,7 +41,10 @@ for (const model of ['cnn', 'rnn'] as const) {
       continue;
     }
     medians.set(label, result.msPerStepMedian);
-    console.log(`${model} ${label}: median ${result.msPerStepMedian.toFixed(1)} ms/step over ${result.msPerStep.length} steps (${result.backend})`);
+    console.log(
+      `${model} ${label}: median ${result.msPerStepMedian.toFixed(1)} ms/step over ${result.msPerStep.length} steps, ` +
+        `${result.cpuMsPerStep.toFixed(1)} CPU ms/step (${result.backend})`,
+    );
   }
   const [base, ...others] = [...medians];
   for (const [label, ms] of others) console.log(`${model} ${label} / ${base![0]}: ${(ms / base![1]).toFixed(2)}x`);

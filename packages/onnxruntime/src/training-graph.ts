@@ -1,11 +1,22 @@
 /**
  * Turns a model (forward pass, loss, optimiser) into the graphs the trainer runs: training
  * with K steps per run (onnx-graph's `trainingGraph`: forward, loss, gradients and update,
- * in an ONNX Loop when K > 1), and inference with the parameters as inputs or baked in.
+ * in an ONNX Loop when K > 1), inference with the parameters as inputs, and the exported
+ * inference model with them baked in (onnx-graph's `inferenceGraph`).
  * Both models share this, so cnn.ts and rnn.ts hold only what differs between them.
  */
 import type { ModelName, Tensor as WeightTensor, Weights } from '@rosetta/harness';
-import { cast, Graph, serializeModel, softmaxCrossEntropy, trainingGraph, type Optimizer, type Tensor, type TrainingNames } from '@rosetta/onnx-graph';
+import {
+  cast,
+  Graph,
+  inferenceGraph as onnxInferenceGraph,
+  serializeModel,
+  softmaxCrossEntropy,
+  trainingGraph,
+  type Optimizer,
+  type Tensor,
+  type TrainingNames,
+} from '@rosetta/onnx-graph';
 import type { StateTensor, TrainingProgram } from './program.js';
 
 /** Parameter tensors of a graph by canonical name (harness weights.ts). */
@@ -53,22 +64,30 @@ function initialState(def: ModelDefinition, names: TrainingNames): StateTensor[]
   return [...params, ...slots, { name: names.step, shape: [], data: new Float32Array(1) }];
 }
 
-/** Forward only, dropout off; parameters are inputs, or initialisers when `weights` is given. */
-function inferenceGraph(def: ModelDefinition, weights?: ReadonlyMap<string, WeightTensor>): Uint8Array {
+/** Forward only, dropout off, the parameters as inputs: what `predict` runs on the current weights. */
+function inferenceGraph(def: ModelDefinition): Uint8Array {
   const g = new Graph(`${def.model}_inference`);
   const x = g.input('x', def.input.dtype, [def.batchSize, ...def.input.shape]);
-  const p: Record<string, Tensor> = {};
-  for (const [name, w] of def.weights) {
-    if (weights === undefined) {
-      p[name] = g.input(name, 'float32', w.shape);
-    } else {
-      const value = weights.get(name);
-      if (value === undefined) throw new Error(`onnxruntime: cannot export the ${def.model}: parameter ${name} is missing`);
-      p[name] = g.constant({ dtype: 'float32', shape: value.shape, values: value.data }, name);
-    }
-  }
+  const p = Object.fromEntries([...def.weights].map(([name, w]) => [name, g.input(name, 'float32', w.shape)]));
   g.output(def.forward(x, p, false), 'logits');
   return serializeModel(g);
+}
+
+/** The same forward with the given weights frozen in as initialisers: a self-contained model file. */
+function exportedGraph(def: ModelDefinition, weights: ReadonlyMap<string, WeightTensor>): Uint8Array {
+  const params = [...def.weights.keys()].map((name) => {
+    const value = weights.get(name);
+    if (value === undefined) throw new Error(`onnxruntime: cannot export the ${def.model}: parameter ${name} is missing`);
+    return { name, dtype: 'float32' as const, shape: value.shape, values: value.data };
+  });
+  return serializeModel(
+    onnxInferenceGraph({
+      name: `${def.model}_inference`,
+      params,
+      inputs: [{ name: 'x', dtype: def.input.dtype, shape: [def.batchSize, ...def.input.shape] }],
+      forward: (p, { x }) => ({ logits: def.forward(x!, p, false) }),
+    }),
+  );
 }
 
 export function compileProgram(def: ModelDefinition): TrainingProgram {
@@ -81,6 +100,6 @@ export function compileProgram(def: ModelDefinition): TrainingProgram {
     training: (stepsPerRun) => serializeModel(stepsPerRun === 1 ? step.graph : training(def, stepsPerRun).graph),
     inference: inferenceGraph(def),
     state: initialState(def, step.names),
-    exportInference: (weights) => inferenceGraph(def, weights),
+    exportInference: (weights) => exportedGraph(def, weights),
   };
 }
