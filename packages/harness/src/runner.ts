@@ -3,7 +3,7 @@
  * frameworks differ only by the framework: same data, same batches, same initial weights,
  * same timer boundaries (SPEC.md "What the training time includes"), same evaluation.
  */
-import { batchCount, batches, loadDataset, type Dataset, type DatasetSource } from '@rosetta/data';
+import { batchCount, batches, loadDataset, type DatasetSource } from '@rosetta/data';
 import { join } from 'node:path';
 import { captureEnvironment, unloadedBackend } from './environment.js';
 import type { Backend, BackendInfo, Framework, TrainableModel } from './framework.js';
@@ -102,10 +102,10 @@ async function train(options: TrainingOptions, state: Progress, log: Log, starte
   state.info = backend.info;
   let model: TrainableModel | undefined;
   try {
-    const dataset = (await loadDataset(spec.dataset, {
+    const dataset = await loadDataset(spec.dataset, {
       ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
       ...(options.mirror === undefined ? {} : { mirror: options.mirror }),
-    })) as Dataset;
+    });
     state.dataset = dataset.info;
     const { layout, labels } = backend.input;
     const stepsPerEpoch = batchCount(dataset.train, { batchSize, limit: options.trainLimit });
@@ -116,10 +116,6 @@ async function train(options: TrainingOptions, state: Progress, log: Log, starte
     state.trainSamples = stepsPerEpoch * batchSize;
     state.testSamples = testBatches * batchSize;
 
-    const weights = initialWeights(modelName, seed);
-    state.weights = { source: `shared initialiser, initialWeights("${modelName}", ${seed})`, sha256: weightsSha256(modelName, weights) };
-    model = await backend.createModel({ model: modelName, weights, seed, dropout: options.dropout });
-
     const totalSteps = epochs * stepsPerEpoch;
     log.info(
       `${framework.name} ${modelName} on ${backend.info.backend} (${backend.info.device}): ${epochs} epoch(s) x ` +
@@ -127,6 +123,11 @@ async function train(options: TrainingOptions, state: Progress, log: Log, starte
         `${formatCount(state.trainSamples)} training samples per epoch, ${formatCount(state.testSamples)} test samples` +
         `${options.dropout ? '' : ', dropout off'}`,
     );
+
+    const weights = initialWeights(modelName, seed);
+    state.weights = { source: `shared initialiser, initialWeights("${modelName}", ${seed})`, sha256: weightsSha256(modelName, weights) };
+    model = await backend.createModel({ model: modelName, weights, seed, dropout: options.dropout });
+
     const progress = new TrainingProgress({
       epochs,
       stepsPerEpoch,
