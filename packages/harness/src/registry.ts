@@ -28,7 +28,7 @@ export interface Builtin {
 
 // The module names are data, not import() literals: the backends depend on the harness,
 // and a literal would make the harness depend on them back in Nx's project graph.
-export const BUILTINS: readonly Builtin[] = [
+const BUILTINS: readonly Builtin[] = [
   {
     name: 'tfjs-node-gpu',
     module: '@rosetta/tfjs-node-gpu',

@@ -10,13 +10,6 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-export function mean(values: readonly number[]): number {
-  if (values.length === 0) throw new RangeError('mean of an empty list');
-  let sum = 0;
-  for (const value of values) sum += value;
-  return sum / values.length;
-}
-
 /**
  * Records step durations as an adapter reports them. An adapter that runs k steps in one
  * device call (an ONNX Loop over a chunk) can only tell when the chunk ended, so the
