@@ -58,7 +58,7 @@ function isUnavailable(error: unknown): boolean {
 }
 
 /** Everything learned so far, so that a run that stops early still says how far it got. */
-interface Progress {
+interface RunState {
   info?: BackendInfo;
   dataset?: DatasetSource;
   weights?: { source: string; sha256: string };
@@ -92,7 +92,7 @@ async function previousStepTime(file: string): Promise<number | null> {
   }
 }
 
-async function train(options: TrainingOptions, state: Progress, log: Log, startedAt: Date): Promise<Result> {
+async function train(options: TrainingOptions, state: RunState, log: Log, startedAt: Date): Promise<Result> {
   const { framework, model: modelName, epochs, seed } = options;
   const spec = MODEL_SPECS[modelName];
   const batchSize = spec.batchSize;
@@ -229,7 +229,7 @@ async function train(options: TrainingOptions, state: Progress, log: Log, starte
 }
 
 /** The fields every result has, filled with what is known; timings stay null until earned. */
-function baseResult(options: TrainingOptions, state: Progress, env: Result['env']): Result {
+function baseResult(options: TrainingOptions, state: RunState, env: Result['env']): Result {
   return {
     schemaVersion: RESULTS_SCHEMA_VERSION,
     framework: options.framework.name,
@@ -269,7 +269,7 @@ function baseResult(options: TrainingOptions, state: Progress, env: Result['env'
 export async function runTraining(options: TrainingOptions): Promise<TrainingRun> {
   const log = options.log ?? silentLog;
   const startedAt = new Date();
-  const state: Progress = { trainSamples: 0, testSamples: 0, epochSeconds: [], epochLoss: [], trainingStarted: false };
+  const state: RunState = { trainSamples: 0, testSamples: 0, epochSeconds: [], epochLoss: [], trainingStarted: false };
   let result: Result;
   let failure: unknown;
   try {
