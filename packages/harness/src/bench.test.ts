@@ -33,6 +33,7 @@ describe('benchTrainingStep', () => {
     expect(seen).toHaveLength(5);
     expect(seen[0]!.shape).toEqual([64, 3, 32, 32]);
     expect(result.status === 'ok' && result.msPerStep.length).toBe(3);
+    expect(result.status === 'ok' && result.cpuMsPerStepMedian).toBeGreaterThanOrEqual(0);
   });
 
   it('reports an unavailable backend instead of throwing', async () => {

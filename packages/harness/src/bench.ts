@@ -29,6 +29,11 @@ export type BenchResult =
       readonly backend: string;
       readonly msPerStep: readonly number[];
       readonly msPerStepMedian: number;
+      /**
+       * Process CPU time per timed step, all threads together: next to the wall time it
+       * shows how much of a step was waiting for a core on a shared machine.
+       */
+      readonly cpuMsPerStepMedian: number;
     }
   | { readonly status: 'unavailable'; readonly framework: string; readonly model: ModelName; readonly reason: string };
 
@@ -72,10 +77,21 @@ export async function benchTrainingStep(framework: Framework, model: ModelName, 
     const trainable = await backend.createModel({ model, weights: initialWeights(model, seed), seed, dropout: true });
     try {
       const clock = new StepClock();
+      const cpuClock = new StepClock(() => {
+        const { user, system } = process.cpuUsage();
+        return (user + system) / 1000;
+      });
       const batches = randomBatches(model, backend.input, batchSize, options.warmup + options.steps, seed);
-      await trainable.trainEpoch(batches, (losses) => clock.lap(losses.length));
+      await trainable.trainEpoch(batches, (losses) => {
+        clock.lap(losses.length);
+        cpuClock.lap(losses.length);
+      });
       const msPerStep = clock.stepMilliseconds.slice(options.warmup);
-      return { status: 'ok', framework: framework.name, model, backend: backend.info.backend, msPerStep, msPerStepMedian: median(msPerStep) };
+      const cpuMsPerStepMedian = median(cpuClock.stepMilliseconds.slice(options.warmup));
+      return {
+        status: 'ok', framework: framework.name, model, backend: backend.info.backend,
+        msPerStep, msPerStepMedian: median(msPerStep), cpuMsPerStepMedian,
+      };
     } finally {
       trainable.dispose();
     }
