@@ -1,1 +1,70 @@
-export {};
+/**
+ * TF.js on libtensorflow 2.9.1 with CUDA 11.2 and cuDNN 8.1 (@tensorflow/tfjs-node-gpu).
+ *
+ * The package is an optional dependency and is imported only when this framework is
+ * asked for: where its native addon, libtensorflow or the CUDA libraries are missing,
+ * loading fails with the loader's own message, which becomes `status: "unavailable"`.
+ * The root package.json denies its install script (it downloads libtensorflow, which
+ * fails offline and would make npm drop the package silently); where the download can
+ * work, run it once: `npm explore @tensorflow/tfjs-node-gpu -- node scripts/install.js gpu download`.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import * as tf from '@tensorflow/tfjs-core';
+import { BackendUnavailableError, type Framework } from '@rosetta/harness';
+import { createTfjsBackend } from '@rosetta/tfjs';
+
+/** A variable, not an import() literal: the package may be absent and brings no types then. */
+const PACKAGE = '@tensorflow/tfjs-node-gpu';
+
+interface TensorflowBackend {
+  readonly isUsingGpuDevice?: boolean;
+}
+
+export const framework: Framework = {
+  name: 'tfjs-node-gpu',
+  description: 'TensorFlow.js on libtensorflow 2.9.1 with CUDA 11.2 and cuDNN 8.1 (NVIDIA GPU)',
+  async load() {
+    let loaded: { version?: Record<string, string> };
+    try {
+      loaded = (await import(PACKAGE)) as typeof loaded;
+    } catch (error) {
+      throw new BackendUnavailableError(`${PACKAGE} could not be loaded: ${loaderMessage(error)}`);
+    }
+    // Loading registered the "tensorflow" backend on the shared tfjs-core.
+    const backend = tf.findBackend('tensorflow') as TensorflowBackend | null;
+    if (backend === null) {
+      throw new BackendUnavailableError(`${PACKAGE} loaded, but the "tensorflow" backend did not initialise`);
+    }
+    if (backend.isUsingGpuDevice !== true) {
+      throw new BackendUnavailableError(
+        `${PACKAGE} loaded, but libtensorflow sees no GPU (CUDA 11.2 / cuDNN 8.1 libraries missing or no NVIDIA device)`,
+      );
+    }
+    return createTfjsBackend(tf, {
+      framework: 'tfjs-node-gpu',
+      backendName: 'tensorflow',
+      backendLabel: 'tensorflow (libtensorflow, CUDA)',
+      device: await gpuName(),
+      versions: { [PACKAGE]: loaded.version?.['tfjs-node'] ?? 'unknown' },
+    });
+  },
+};
+
+function loaderMessage(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ERR_MODULE_NOT_FOUND') {
+    return `${error.message} (the optional dependency is not installed; \`npm install\` drops it when its install script fails)`;
+  }
+  return error.message.trim();
+}
+
+async function gpuName(): Promise<string> {
+  try {
+    const { stdout } = await promisify(execFile)('nvidia-smi', ['--query-gpu=name', '--format=csv,noheader']);
+    return stdout.trim().split('\n')[0] || 'NVIDIA GPU';
+  } catch {
+    return 'NVIDIA GPU (nvidia-smi not found)';
+  }
+}
