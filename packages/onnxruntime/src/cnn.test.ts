@@ -8,12 +8,12 @@ import { cpuTrainer, firstMismatch, train } from './testing/steps.js';
 const BATCH = 2;
 const input: InputFormat = { layout: 'NCHW', labels: 'sparse' };
 const weights = initialWeights('cnn', 7);
-const options: ModelOptions = { model: 'cnn', weights, seed: 7, dropout: false };
+const options: ModelOptions = { model: 'cnn', weights, seed: 7, dropout: false, batchSize: BATCH };
 const batches = [randomBatch('cnn', input, BATCH, 'cnn-test/0'), randomBatch('cnn', input, BATCH, 'cnn-test/1', 1)];
 
 describe('CNN training graph', () => {
   test('forward logits and loss at the shared initial weights equal a plain TypeScript forward (float64)', async () => {
-    const trainer = await cpuTrainer(cnnProgram(options, BATCH));
+    const trainer = await cpuTrainer(cnnProgram(options));
     const batch = batches[0]!;
     const reference = cnnReference(weights, batch.x as Float32Array, BATCH);
     const { loss } = crossEntropy(reference.logits, batch.y, 10);
@@ -26,7 +26,7 @@ describe('CNN training graph', () => {
   });
 
   test('SGD momentum: v = 0.9 v + g, w = w - 0.01 v, with g the true gradient', async () => {
-    const trainer = await cpuTrainer(cnnProgram(options, BATCH));
+    const trainer = await cpuTrainer(cnnProgram(options));
     await train(trainer, [batches[0]!]);
     // From zero velocity, the first velocity is the gradient itself.
     const g1 = new Map([...weights.keys()].map((name) => [name, trainer.stateTensor(`${name}.velocity`).data.slice()]));
@@ -45,7 +45,7 @@ describe('CNN training graph', () => {
 
     // Second step: the gradient at w1 on batch 1, from a fresh trainer (zero velocity) at w1.
     await train(trainer, [batches[1]!]);
-    const probe = await cpuTrainer(cnnProgram({ ...options, weights: withValues(w1) }, BATCH));
+    const probe = await cpuTrainer(cnnProgram({ ...options, weights: withValues(w1) }));
     await train(probe, [batches[1]!]);
     for (const name of weights.keys()) {
       const g2 = probe.stateTensor(`${name}.velocity`).data;

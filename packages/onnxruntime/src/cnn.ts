@@ -56,11 +56,11 @@ const optimizer = sgdMomentumOptimizer({ learningRate: CNN_SPEC.optimizer.learni
  * The step, chunk (K steps in a Loop) and inference graphs of the CNN. Training runs them
  * batch after batch in trainer.ts, feeding each run's updated weights into the next.
  */
-export function cnnProgram(options: ModelOptions, batchSize: number = CNN_SPEC.batchSize): TrainingProgram {
+export function cnnProgram(options: ModelOptions): TrainingProgram {
   return compileProgram({
     model: 'cnn',
     input: INPUT,
-    batchSize,
+    batchSize: options.batchSize ?? CNN_SPEC.batchSize,
     classes: CNN_SPEC.classes,
     weights: options.weights,
     loss,

@@ -19,9 +19,9 @@ import { OrtTrainer } from './trainer.js';
  */
 export const STEPS_PER_RUN: Readonly<Record<ProviderName, number>> = { cpu: 1, cuda: 32 };
 
-/** The graphs of a model; `batchSize` defaults to SPEC.md's (tests use smaller batches). */
-export function buildProgram(options: ModelOptions, batchSize?: number): TrainingProgram {
-  return options.model === 'cnn' ? cnnProgram(options, batchSize) : rnnProgram(options, batchSize);
+/** The graphs of a model, for `options.batchSize` (default: SPEC.md's batch). */
+export function buildProgram(options: ModelOptions): TrainingProgram {
+  return options.model === 'cnn' ? cnnProgram(options) : rnnProgram(options);
 }
 
 function packageVersion(name: string): string {
@@ -56,7 +56,7 @@ export function ortFramework(name: ProviderName, description: string, stepsPerRu
           ],
         },
         input: { layout: 'NCHW', labels: 'sparse' },
-        createModel: (options) => OrtTrainer.create(buildProgram(options, options.batchSize), p, { stepsPerRun }),
+        createModel: (options) => OrtTrainer.create(buildProgram(options), p, { stepsPerRun }),
       };
     },
   };

@@ -10,7 +10,7 @@ const BATCH = 2;
 const STEPS = RNN_SPEC.sequenceLength;
 const input: InputFormat = { layout: 'NCHW', labels: 'sparse' };
 const weights = initialWeights('rnn', 11);
-const options: ModelOptions = { model: 'rnn', weights, seed: 11, dropout: false };
+const options: ModelOptions = { model: 'rnn', weights, seed: 11, dropout: false, batchSize: BATCH };
 const batches = [randomBatch('rnn', input, BATCH, 'rnn-test/0'), randomBatch('rnn', input, BATCH, 'rnn-test/1', 1)];
 const { learningRate: lr, beta1, beta2, epsilon } = RNN_SPEC.optimizer;
 
@@ -33,7 +33,7 @@ let initialLogits: Float32Array;
 let firstLoss: number;
 
 beforeAll(async () => {
-  trainer = await cpuTrainer(rnnProgram(options, BATCH));
+  trainer = await cpuTrainer(rnnProgram(options));
   reference = rnnReference(weights, batches[0]!.x as Int32Array, BATCH, STEPS);
   initialLogits = await trainer.predict(batches[0]!);
   [firstLoss] = (await train(trainer, [batches[0]!])) as [number];
@@ -69,7 +69,7 @@ describe('GRU training graph', () => {
     // Second step: g2 at w1 on batch 1, from a fresh trainer (zero moments) at w1.
     await train(trainer, [batches[1]!]);
     expect(trainer.stateTensor('step').data[0]).toBe(2);
-    const probe = await cpuTrainer(rnnProgram({ ...options, weights: withValues(w1) }, BATCH));
+    const probe = await cpuTrainer(rnnProgram({ ...options, weights: withValues(w1) }));
     await train(probe, [batches[1]!]);
     for (const name of weights.keys()) {
       const g2 = probe.stateTensor(`${name}.m`).data.map((m) => m / (1 - beta1));

@@ -64,11 +64,11 @@ const optimizer = adamOptimizer({ learningRate, beta1, beta2, epsilon });
  * batch after batch in trainer.ts, feeding each run's updated weights and Adam moments into
  * the next. The model has no dropout, so `options.dropout` changes nothing here.
  */
-export function rnnProgram(options: ModelOptions, batchSize: number = RNN_SPEC.batchSize): TrainingProgram {
+export function rnnProgram(options: ModelOptions): TrainingProgram {
   return compileProgram({
     model: 'rnn',
     input: INPUT,
-    batchSize,
+    batchSize: options.batchSize ?? RNN_SPEC.batchSize,
     classes: RNN_SPEC.classes,
     weights: options.weights,
     loss,

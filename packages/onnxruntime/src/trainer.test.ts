@@ -14,9 +14,9 @@ const SLOW = 300_000;
 const input: InputFormat = { layout: 'NCHW', labels: 'sparse' };
 
 function setup(model: ModelName, dropout = false) {
-  const options: ModelOptions = { model, weights: initialWeights(model, 3), seed: 3, dropout };
+  const options: ModelOptions = { model, weights: initialWeights(model, 3), seed: 3, dropout, batchSize: BATCH };
   const batches = [0, 1, 2, 3, 4].map((i) => randomBatch(model, input, BATCH, `trainer-test/${model}/${i}`, i));
-  return { program: buildProgram(options, BATCH), batches };
+  return { program: buildProgram(options), batches };
 }
 
 function argmaxRows(logits: Float32Array, classes: number): number[] {
