@@ -66,8 +66,8 @@ export function dense(x: ArrayLike<number>, kernel: Tensor, bias: Tensor): Float
   return out;
 }
 
-/** Logits of the CNN (dropout off) for one image given as NCHW [3, 32, 32]. */
-export function referenceCnnLogits(weights: Weights, image: ArrayLike<number>): Float64Array {
+/** The CNN's 512 hidden activations (after dense1 and ReLU) for one image given as NCHW [3, 32, 32]. */
+export function referenceCnnHidden(weights: Weights, image: ArrayLike<number>): Float64Array {
   let x = Float64Array.from(image);
   let [c, h, w] = [3, 32, 32];
   for (const block of [['conv1', 'conv2'], ['conv3', 'conv4']] as const) {
@@ -80,8 +80,12 @@ export function referenceCnnLogits(weights: Weights, image: ArrayLike<number>): 
     h /= 2;
     w /= 2;
   }
-  const hidden = relu(dense(x, get(weights, 'dense1.weight'), get(weights, 'dense1.bias')));
-  return dense(hidden, get(weights, 'dense2.weight'), get(weights, 'dense2.bias'));
+  return relu(dense(x, get(weights, 'dense1.weight'), get(weights, 'dense1.bias')));
+}
+
+/** Logits of the CNN (dropout off) for one image given as NCHW [3, 32, 32]. */
+export function referenceCnnLogits(weights: Weights, image: ArrayLike<number>): Float64Array {
+  return dense(referenceCnnHidden(weights, image), get(weights, 'dense2.weight'), get(weights, 'dense2.bias'));
 }
 
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
