@@ -14,7 +14,9 @@ import * as tf from '@tensorflow/tfjs-core';
 export function sparseSoftmaxCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
   return tf.tidy(() => {
     const classes = logits.shape[1];
-    const oneHot = tf.oneHot(labels, classes, 1, 0, 'float32');
+    // int32 one-hot, then a cast: the wasm backend's OneHot ignores a float32 dtype and
+    // writes int32 bits (1 reads as 1.4e-45), which made every wasm loss ~0.
+    const oneHot = tf.cast(tf.oneHot(labels, classes), 'float32');
     return tf.losses.softmaxCrossEntropy(oneHot, logits, undefined, 0, tf.Reduction.MEAN) as tf.Scalar;
   });
 }
