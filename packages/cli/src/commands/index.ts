@@ -5,7 +5,9 @@
 import type { Command } from 'commander';
 import { dataCommand } from './data.js';
 import { frameworksCommand } from './frameworks.js';
+import { parityCommand } from './parity.js';
 import { reportCommand } from './report.js';
 import { trainCommand } from './train.js';
+import { weightsCommand } from './weights.js';
 
-export const commands: ReadonlyArray<() => Command> = [trainCommand, dataCommand, frameworksCommand, reportCommand];
+export const commands: ReadonlyArray<() => Command> = [trainCommand, dataCommand, frameworksCommand, reportCommand, parityCommand, weightsCommand];
