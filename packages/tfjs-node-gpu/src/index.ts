@@ -4,9 +4,10 @@
  * The package is an optional dependency and is imported only when this framework is
  * asked for: where its native addon, libtensorflow or the CUDA libraries are missing,
  * loading fails with the loader's own message, which becomes `status: "unavailable"`.
- * The root package.json denies its install script (it downloads libtensorflow, which
- * fails offline and would make npm drop the package silently); where the download can
- * work, run it once: `npm explore @tensorflow/tfjs-node-gpu -- node scripts/install.js gpu download`.
+ * The root package.json denies its install script (`allowScripts`): the script downloads
+ * libtensorflow and the addon, which fails offline, and npm then drops the optional
+ * package silently, leaving no loader error to report. Where the download can work, run
+ * it once: `npm rebuild @tensorflow/tfjs-node-gpu --dangerously-allow-all-scripts`.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';

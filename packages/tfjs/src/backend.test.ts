@@ -1,9 +1,9 @@
-import '@tensorflow/tfjs-backend-cpu';
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { BackendUnavailableError, initialWeights } from '@rosetta/harness';
 import { createTfjsBackend, TFJS_DEVIATIONS } from './backend.js';
-import { tokenBatch } from './testing/batches.js';
+import { imageBatch } from './testing/batches.js';
 
 describe('createTfjsBackend', () => {
   it('activates the named backend and describes it for the results file', async () => {
@@ -28,11 +28,25 @@ describe('createTfjsBackend', () => {
 
   it('builds the model the options name, on its backend', async () => {
     const backend = await createTfjsBackend(tf, { framework: 'tfjs-test', backendName: 'cpu', device: 'cpu' });
-    const model = await backend.createModel({ model: 'rnn', weights: initialWeights('rnn', 1), seed: 1, dropout: false });
-    const logits = await model.predict(tokenBatch(2, 1));
-    expect(logits).toHaveLength(4);
+    const model = await backend.createModel({ model: 'cnn', weights: initialWeights('cnn', 1), seed: 1, dropout: false });
+    const logits = await model.predict(imageBatch(2, 1).batch);
+    expect(logits).toHaveLength(20);
     expect(logits.every(Number.isFinite)).toBe(true);
     model.dispose();
+  });
+
+  it('switches back to its own backend when another TF.js backend became active meanwhile', async () => {
+    // A second backend with no kernels: any op run on it throws.
+    tf.registerBackend('kernel-less', () => new MathBackendCPU());
+    const backend = await createTfjsBackend(tf, { framework: 'tfjs-test', backendName: 'cpu', device: 'cpu' });
+    const model = await backend.createModel({ model: 'cnn', weights: initialWeights('cnn', 1), seed: 1, dropout: false });
+    const { batch } = imageBatch(2, 1);
+    const before = await model.predict(batch);
+    await tf.setBackend('kernel-less');
+    expect(await model.predict(batch)).toEqual(before);
+    expect(tf.getBackend()).toBe('cpu');
+    model.dispose();
+    tf.removeBackend('kernel-less');
   });
 
   it('reports a backend that is not registered as unavailable', async () => {

@@ -12,6 +12,7 @@ import {
   type ModelOptions,
   type TrainableModel,
 } from '@rosetta/harness';
+import { activateBackend } from './classifier.js';
 import { createCnn } from './cnn.js';
 import { createRnn } from './rnn.js';
 
@@ -83,7 +84,7 @@ export async function createTfjsBackend(callerTf: typeof tf, options: TfjsBacken
     },
     input: TFJS_INPUT,
     async createModel(modelOptions: ModelOptions): Promise<TrainableModel> {
-      if (tf.getBackend() !== backendName) await tf.setBackend(backendName);
+      await activateBackend(backendName);
       return modelOptions.model === 'cnn' ? createCnn(modelOptions, backendName) : createRnn(modelOptions, backendName);
     },
   };

@@ -36,7 +36,7 @@ export class TfjsClassifier implements TrainableModel {
 
   /** One optimiser step per batch, dropout active (if the model has it). */
   async trainEpoch(batches: Iterable<Batch>, report: StepReporter): Promise<void> {
-    await this.useBackend();
+    await activateBackend(this.parts.backendName);
     const { model, optimizer, input } = this.parts;
     for (const batch of batches) {
       const loss = tf.tidy(() => {
@@ -55,7 +55,7 @@ export class TfjsClassifier implements TrainableModel {
 
   /** Logits in inference mode: dropout is the identity. */
   async predict(batch: Batch): Promise<Float32Array> {
-    await this.useBackend();
+    await activateBackend(this.parts.backendName);
     const logits = tf.tidy(() => this.parts.model.apply(this.parts.input(batch), { training: false }) as tf.Tensor);
     // A copy: on the cpu backend dataSync hands out the tensor's own storage.
     const values = new Float32Array(logits.dataSync());
@@ -64,7 +64,7 @@ export class TfjsClassifier implements TrainableModel {
   }
 
   async weights(): Promise<Map<string, Tensor>> {
-    await this.useBackend();
+    await activateBackend(this.parts.backendName);
     return getCanonicalWeights(this.parts.model, this.parts.bindings);
   }
 
@@ -72,17 +72,15 @@ export class TfjsClassifier implements TrainableModel {
     this.parts.optimizer.dispose();
     this.parts.model.dispose();
   }
+}
 
-  /**
-   * TF.js has one active backend per process. Another TF.js backend may have been made
-   * active since this model was built (a parity run trains several in one process); its
-   * variables must not be moved there, so switch back first.
-   */
-  private async useBackend(): Promise<void> {
-    if (tf.getBackend() !== this.parts.backendName) {
-      if (!(await tf.setBackend(this.parts.backendName))) {
-        throw new Error(`TF.js backend "${this.parts.backendName}" could not be made active again`);
-      }
-    }
+/**
+ * TF.js has one active backend per process. Another TF.js backend may have been made
+ * active since a model was built (a parity run trains several in one process); the
+ * model's variables must not be moved there, so each entry point switches back first.
+ */
+export async function activateBackend(name: string): Promise<void> {
+  if (tf.getBackend() !== name && !(await tf.setBackend(name))) {
+    throw new Error(`TF.js backend "${name}" could not be made active again`);
   }
 }
