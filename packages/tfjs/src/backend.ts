@@ -33,7 +33,7 @@ export interface TfjsBackendOptions {
 
 /** Departures from SPEC.md that every TF.js backend shares. */
 export const TFJS_DEVIATIONS: readonly string[] = [
-  'Dropout masks come from TF.js\'s unseeded generator (tf.dropout seeded per layer would repeat one mask every step), so ModelOptions.seed does not fix them.',
+  'CNN dropout masks come from TF.js\'s unseeded generator (a seeded tf.dropout layer would repeat one mask every step), so ModelOptions.seed does not fix them.',
   'Sparse labels are turned into one-hot rows inside the training step and fed to tf.losses.softmaxCrossEntropy (mean over the batch); the value and gradient are those of sparse softmax cross-entropy.',
 ];
 
