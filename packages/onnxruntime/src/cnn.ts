@@ -54,7 +54,7 @@ const optimizer = sgdMomentumOptimizer({ learningRate: CNN_SPEC.optimizer.learni
 // #region train on mini-batches
 /**
  * The step, chunk (K steps in a Loop) and inference graphs of the CNN. Training runs them
- * batch after batch in trainer.ts, feeding each run's updated weights into the next.
+ * batch after batch in trainer.ts, feeding each run's updated weights and momentum into the next.
  */
 export function cnnProgram(options: ModelOptions): TrainingProgram {
   return compileProgram({
