@@ -6,8 +6,7 @@
  * (default 8), --chunk K (default STEPS_PER_RUN.cpu).
  */
 import { parseArgs } from 'node:util';
-import type { Framework } from '@rosetta/harness';
-import { benchTrainingStep } from './bench.js';
+import { benchTrainingStep, type Framework } from '@rosetta/harness';
 import { cpuFramework, cudaFramework, ortFramework, STEPS_PER_RUN } from './framework.js';
 
 const { values } = parseArgs({
@@ -44,7 +43,7 @@ for (const model of ['cnn', 'rnn'] as const) {
     medians.set(label, result.msPerStepMedian);
     console.log(
       `${model} ${label}: median ${result.msPerStepMedian.toFixed(1)} ms/step over ${result.msPerStep.length} steps, ` +
-        `${result.cpuMsPerStep.toFixed(1)} CPU ms/step (${result.backend})`,
+        `${result.cpuMsPerStepMedian.toFixed(1)} CPU ms/step (${result.backend})`,
     );
   }
   const [base, ...others] = [...medians];

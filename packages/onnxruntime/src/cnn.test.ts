@@ -1,7 +1,6 @@
-import { initialWeights, type InputFormat, type ModelOptions, type Weights } from '@rosetta/harness';
+import { initialWeights, randomBatch, type InputFormat, type ModelOptions, type Weights } from '@rosetta/harness';
 import { describe, expect, test } from 'vitest';
 import { cnnProgram } from './cnn.js';
-import { randomBatch } from './random-batch.js';
 import { cnnReference, crossEntropy, lastDenseGradient } from './testing/reference.js';
 import { cpuTrainer, firstMismatch, train } from './testing/steps.js';
 

@@ -4,4 +4,3 @@ export { rnnProgram } from './rnn.js';
 export { OrtTrainer, type TrainerOptions } from './trainer.js';
 export { type StateTensor, type TrainingProgram } from './program.js';
 export { provider, checkProvider, type Provider, type ProviderName } from './provider.js';
-export { benchTrainingStep, type BenchOptions, type BenchResult } from './bench.js';

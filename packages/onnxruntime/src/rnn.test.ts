@@ -1,6 +1,5 @@
-import { initialWeights, RNN_SPEC, type InputFormat, type ModelOptions, type Weights } from '@rosetta/harness';
+import { initialWeights, randomBatch, RNN_SPEC, type InputFormat, type ModelOptions, type Weights } from '@rosetta/harness';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { randomBatch } from './random-batch.js';
 import { rnnProgram } from './rnn.js';
 import { crossEntropy, lastDenseGradient, rnnReference, type ReferenceForward } from './testing/reference.js';
 import { cpuTrainer, firstMismatch, train } from './testing/steps.js';

@@ -1,11 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initialWeights, type InputFormat, type ModelName, type ModelOptions } from '@rosetta/harness';
+import { initialWeights, randomBatch, type InputFormat, type ModelName, type ModelOptions } from '@rosetta/harness';
 import ort from 'onnxruntime-node';
 import { describe, expect, test } from 'vitest';
 import { buildProgram } from './framework.js';
-import { randomBatch } from './random-batch.js';
 import { cpuTrainer, firstMismatch, train } from './testing/steps.js';
 
 const BATCH = 2;
