@@ -3,9 +3,9 @@
  * Validated when written and when read, so the reporter never tabulates a malformed or
  * half-written run; `schemaVersion` changes whenever a field changes meaning.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '@rosetta/data';
 import { z } from 'zod';
 
 export const RESULTS_SCHEMA_VERSION = 1;
@@ -125,19 +125,6 @@ export function parseResult(text: string, file: string): Result {
 
 export async function readResult(file: string): Promise<Result> {
   return parseResult(await readFile(file, 'utf8'), file);
-}
-
-/** Writes text to `file` through a temporary file and a rename, so a crash never leaves half a file. */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const temporary = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await writeFile(temporary, text);
-    await rename(temporary, file);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
 }
 
 /** Validates, then writes `<dir>/<framework>.<model>.json` atomically; returns the path. */

@@ -5,7 +5,8 @@
  * tables are written with the disagreement flagged, and the caller exits non-zero.
  */
 import { dirname, join, relative, sep } from 'node:path';
-import { resultFileName, writeFileAtomic, type ModelName, type Result } from '@rosetta/harness';
+import { writeFileAtomic } from '@rosetta/data';
+import { resultFileName, type ModelName, type Result } from '@rosetta/harness';
 import { analyse, MODELS } from './analysis.js';
 import { renderCharts } from './charts.js';
 import { FAMILIES, type FrameworkFamily } from './families.js';
