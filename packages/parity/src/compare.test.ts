@@ -5,7 +5,7 @@ import { chainLength, reductionChains, roundingTolerance, tolerances } from './t
 /** A fixed tolerance of 1e-4 everywhere, to test the decisions apart from the derivation. */
 const flat = { chains: reductionChains('cnn', 64), loss: () => 1e-4, update: (steps: number) => steps * 1e-4 };
 
-function tensor(values: readonly number[], shape: readonly number[] = [values.length]) {
+function tensor(values: ArrayLike<number>, shape: readonly number[] = [values.length]) {
   return { shape, data: Float32Array.from(values) };
 }
 
@@ -121,5 +121,32 @@ describe('tolerances', () => {
 
   it('shrink with the batch, whose sums get shorter', () => {
     expect(tolerances('cnn', 2).update(1)).toBeLessThan(tolerances('cnn', 64).update(1));
+  });
+});
+
+describe('Adam\'s linear regime', () => {
+  const adam = { ...flat, adam: { learningRate: 1e-3 } };
+  const before = tensor(Array.from({ length: 6 }, () => 0.5));
+  // Saturated updates of +-lr, two in the linear regime (|Δ| < lr/2) and one unchanged.
+  const moved = [1e-3, -1e-3, 1e-3, 2e-5, -3e-5, 0];
+
+  it('leaves linear-regime elements out of both checks and counts them', () => {
+    const b = tensor(before.data.map((w, i) => w + moved[i]!));
+    // The linear elements differ by 30 % and 100 %: gradient noise magnified by 1/epsilon.
+    const a = tensor(before.data.map((w, i) => w + moved[i]! * (i === 3 ? 1.3 : i === 4 ? 0 : 1)));
+    const row = compareTensor('gru.bias', before, a, b, 1, adam);
+    expect(row.adamLinear).toBe(2);
+    expect(row.update).toBe(0);
+    expect(row.passed).toBe(true);
+    // Without Adam (SGD), the same differences fail.
+    expect(compareTensor('gru.bias', before, a, b, 1, flat).passed).toBe(false);
+  });
+
+  it('still fails a saturated element with the wrong sign, and an unchanged one that moved', () => {
+    const b = tensor(before.data.map((w, i) => w + moved[i]!));
+    const flipped = tensor(before.data.map((w, i) => w + moved[i]! * (i === 0 ? -1 : 1)));
+    expect(compareTensor('gru.bias', before, flipped, b, 1, adam).passed).toBe(false);
+    const woke = tensor(before.data.map((w, i) => w + (i === 5 ? 1e-3 : moved[i]!)));
+    expect(compareTensor('gru.bias', before, woke, b, 1, adam).passed).toBe(false);
   });
 });

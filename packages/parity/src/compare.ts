@@ -62,6 +62,8 @@ export interface TensorComparison {
   readonly updateTolerance: number | null;
   /** ||float32 spacing of b's weights|| / ||Δb||: how finely the weights can show the update. */
   readonly resolution: number;
+  /** Elements left out of the update comparison: Adam's linear regime (tolerance.ts AdamRegime). */
+  readonly adamLinear: number;
   readonly passed: boolean;
 }
 
@@ -124,35 +126,41 @@ export function compareTensor(
       throw new Error(`"${name}": ${which} has ${t.data.length} values, the initial weights ${before.data.length}`);
     }
   }
-  const deltaA = update(before, a);
-  const deltaB = update(before, b);
-  const spacing = new Float64Array(b.data.length);
-  for (let i = 0; i < spacing.length; i++) spacing[i] = float32Spacing(b.data[i]!);
+  // Adam's linear regime is left out of both checks (tolerance.ts AdamRegime).
+  let w0: ArrayLike<number> = before.data;
+  let wa: ArrayLike<number> = a.data;
+  let wb: ArrayLike<number> = b.data;
+  let adamLinear = 0;
+  if (tolerances.adam) {
+    const threshold = (steps * tolerances.adam.learningRate) / 2;
+    // An exactly unchanged element (an embedding row no batch used) is compared: it must stay unchanged in a too.
+    const kept = (_: number, i: number) => {
+      const moved = Math.abs(b.data[i]! - before.data[i]!);
+      return moved === 0 || moved >= threshold;
+    };
+    w0 = before.data.filter(kept);
+    wa = a.data.filter(kept);
+    wb = b.data.filter(kept);
+    adamLinear = b.data.length - wb.length;
+  }
+  const deltaA = update({ shape: [wa.length], data: Float32Array.from(w0) }, { shape: [wa.length], data: Float32Array.from(wa) });
+  const deltaB = update({ shape: [wb.length], data: Float32Array.from(w0) }, { shape: [wb.length], data: Float32Array.from(wb) });
+  const spacing = Float64Array.from({ length: wb.length }, (_, i) => float32Spacing(wb[i]!));
   const deltaNorm = norm(deltaB);
   const spacingNorm = norm(spacing);
   const resolution = deltaNorm === 0 ? Infinity : spacingNorm / deltaNorm;
   const t = tolerances.update(steps);
 
-  const weights = relativeDifference(a.data, b.data);
-  const weightsNorm = norm(b.data);
+  const weights = relativeDifference(wa, wb);
+  const weightsNorm = norm(wb);
   const weightsTolerance = weightsNorm === 0 ? 0 : (t * deltaNorm + spacingNorm) / weightsNorm;
   const weightsPassed = weights <= weightsTolerance;
+  const base = { name, size: b.data.length, weights, weightsTolerance, resolution, adamLinear };
 
-  if (resolution >= 1) {
-    return { name, size: b.data.length, weights, weightsTolerance, update: null, updateTolerance: null, resolution, passed: weightsPassed };
-  }
+  if (resolution >= 1) return { ...base, update: null, updateTolerance: null, passed: weightsPassed };
   const updateDifference = relativeDifference(deltaA, deltaB);
   const updateTolerance = Math.sqrt(t * t + t * resolution);
-  return {
-    name,
-    size: b.data.length,
-    weights,
-    weightsTolerance,
-    update: updateDifference,
-    updateTolerance,
-    resolution,
-    passed: weightsPassed && updateDifference <= updateTolerance,
-  };
+  return { ...base, update: updateDifference, updateTolerance, passed: weightsPassed && updateDifference <= updateTolerance };
 }
 
 export function comparePair(

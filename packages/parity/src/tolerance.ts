@@ -24,7 +24,7 @@
  * moves by at most the relative weight change times the relative loss change per step,
  * bounded here by (k - 1) update tolerances.
  */
-import { CNN_SPEC, RNN_SPEC, type ModelName } from '@rosetta/harness';
+import { CNN_SPEC, MODEL_SPECS, RNN_SPEC, type ModelName } from '@rosetta/harness';
 
 /** Unit roundoff of float32 (round to nearest): half the distance from 1 to the next float. */
 export const FLOAT32_UNIT_ROUNDOFF = 2 ** -24;
@@ -103,8 +103,26 @@ export function roundingTolerance(chainLength: number): number {
   return STANDARD_DEVIATIONS * Math.sqrt(2 * chainLength) * FLOAT32_UNIT_ROUNDOFF;
 }
 
+/**
+ * Adam's first update of a parameter is -lr g / (|g| + epsilon): about -lr sign(g) where
+ * |g| >> epsilon, but lr g / epsilon where |g| << epsilon. In that linear regime the update
+ * is the gradient magnified 1/epsilon = 1e8 times, so rounding noise of a gradient that
+ * is nearly zero (a sum whose terms cancel, noise on the scale of the terms, not of the
+ * result) becomes a large relative difference of the update, while the model is the
+ * same. Those elements are left out of the update comparison (counted and shown); the
+ * loss, the weights and every element in the saturated regime still judge the tensor.
+ * An element counts as linear when the reference moved, but by less than half of lr per
+ * step (an element that did not move at all, e.g. the embedding row of a token no batch
+ * used, is compared: it must not move in the other backend either).
+ */
+export interface AdamRegime {
+  readonly learningRate: number;
+}
+
 export interface Tolerances {
   readonly chains: ReductionChains;
+  /** Set for models trained with Adam. */
+  readonly adam?: AdamRegime;
   /** Relative loss difference allowed at step k (1-based). */
   loss(step: number): number;
   /** Relative difference of the summed updates allowed after `steps` steps, before the weights' resolution. */
@@ -115,8 +133,10 @@ export function tolerances(model: ModelName, batchSize: number): Tolerances {
   const chains = reductionChains(model, batchSize);
   const loss = roundingTolerance(chainLength(chains.loss));
   const update = roundingTolerance(chainLength(chains.update));
+  const optimizer = MODEL_SPECS[model].optimizer;
   return {
     chains,
+    ...(optimizer.kind === 'adam' ? { adam: { learningRate: optimizer.learningRate } } : {}),
     loss: (step) => loss + (step - 1) * update,
     update: (steps) => steps * update,
   };
