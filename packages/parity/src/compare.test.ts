@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { compareLosses, comparePair, compareTensor, float32Spacing, relativeDifference } from './compare.js';
+import { compareLosses, comparePair, compareTensor, relativeDifference } from './compare.js';
+import { float32Spacing } from './float32.js';
 import { chainLength, reductionChains, roundingTolerance, tolerances } from './tolerance.js';
 
 /** A fixed tolerance of 1e-4 everywhere, to test the decisions apart from the derivation. */
-const flat = { chains: reductionChains('cnn', 64), loss: () => 1e-4, update: (steps: number) => steps * 1e-4 };
+const flat = { chains: reductionChains('cnn', 64), loss: () => 1e-4, update: (steps: number) => steps * 1e-4, kinks: [], kink: () => 0 };
 
 function tensor(values: ArrayLike<number>, shape: readonly number[] = [values.length]) {
   return { shape, data: Float32Array.from(values) };

@@ -4,6 +4,7 @@
  * are taken in float64, so the comparison adds no rounding of its own.
  */
 import type { Tensor, Weights } from '@rosetta/harness';
+import { float32Spacing } from './float32.js';
 import type { Tolerances } from './tolerance.js';
 
 export function norm(values: ArrayLike<number>): number {
@@ -20,17 +21,6 @@ export function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): 
   const reference = norm(b);
   if (difference === 0) return 0;
   return reference === 0 ? Infinity : Math.sqrt(difference) / reference;
-}
-
-const bits = new Float32Array(1);
-const integer = new Uint32Array(bits.buffer);
-
-/** Distance from |x| (a float32) to the next float32 away from zero: the resolution of x. */
-export function float32Spacing(x: number): number {
-  bits[0] = Math.abs(x);
-  const magnitude = bits[0];
-  integer[0] = integer[0]! + 1;
-  return bits[0] - magnitude;
 }
 
 /** w_after - w_before, in float64. */
@@ -62,6 +52,8 @@ export interface TensorComparison {
   readonly updateTolerance: number | null;
   /** ||float32 spacing of b's weights|| / ||Δb||: how finely the weights can show the update. */
   readonly resolution: number;
+  /** The part of the update tolerance allowed for ReLU kinks (kinks.ts). */
+  readonly kink: number;
   /** Elements left out of the update comparison: Adam's linear regime (tolerance.ts AdamRegime). */
   readonly adamLinear: number;
   readonly passed: boolean;
@@ -110,8 +102,10 @@ export function compareLosses(a: readonly number[], b: readonly number[], tolera
  * nearly zero), its relative difference measures rounding, not the model, and it is
  * reported as n/a: the weights comparison still judges the tensor.
  *
+ * ReLU kinks add their allowance k (kinks.ts) to the update's tolerance: sqrt(t^2 + t r) + k.
+ *
  * The weights' tolerance follows from a - b = Δa - Δb (same start): the update's
- * difference t ||Δb|| plus at most one float32 spacing per element, relative to ||b||.
+ * difference (t + k) ||Δb|| plus at most one float32 spacing per element, relative to ||b||.
  */
 export function compareTensor(
   name: string,
@@ -150,16 +144,17 @@ export function compareTensor(
   const spacingNorm = norm(spacing);
   const resolution = deltaNorm === 0 ? Infinity : spacingNorm / deltaNorm;
   const t = tolerances.update(steps);
+  const kink = tolerances.kink(name, steps);
 
   const weights = relativeDifference(wa, wb);
   const weightsNorm = norm(wb);
-  const weightsTolerance = weightsNorm === 0 ? 0 : (t * deltaNorm + spacingNorm) / weightsNorm;
+  const weightsTolerance = weightsNorm === 0 ? 0 : ((t + kink) * deltaNorm + spacingNorm) / weightsNorm;
   const weightsPassed = weights <= weightsTolerance;
-  const base = { name, size: b.data.length, weights, weightsTolerance, resolution, adamLinear };
+  const base = { name, size: b.data.length, weights, weightsTolerance, resolution, kink, adamLinear };
 
   if (resolution >= 1) return { ...base, update: null, updateTolerance: null, passed: weightsPassed };
   const updateDifference = relativeDifference(deltaA, deltaB);
-  const updateTolerance = Math.sqrt(t * t + t * resolution);
+  const updateTolerance = Math.sqrt(t * t + t * resolution) + kink;
   return { ...base, update: updateDifference, updateTolerance, passed: weightsPassed && updateDifference <= updateTolerance };
 }
 

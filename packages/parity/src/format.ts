@@ -1,7 +1,9 @@
 /** The parity report as text: what ran, the tolerances and where they come from, one table per pair. */
 import type { LossComparison, PairComparison, TensorComparison } from './compare.js';
+import { expectedFlips } from './kinks.js';
 import type { ParityReport } from './parity.js';
-import { chainLength, FLOAT32_UNIT_ROUNDOFF, roundingTolerance, STANDARD_DEVIATIONS, type Reduction } from './tolerance.js';
+import { FLOAT32_UNIT_ROUNDOFF } from './float32.js';
+import { chainLength, roundingTolerance, STANDARD_DEVIATIONS, type Reduction } from './tolerance.js';
 
 function sci(x: number | null): string {
   if (x === null) return 'n/a';
@@ -34,7 +36,7 @@ function lossRows(losses: readonly LossComparison[]): string[][] {
 
 function tensorRows(tensors: readonly TensorComparison[], adam: boolean): string[][] {
   return [
-    ['tensor', 'size', ...(adam ? ['Adam-linear (left out)'] : []), 'weights ||a-b||/||b||', 'tolerance', 'update ||Δa-Δb||/||Δb||', 'tolerance', 'resolution r', ''],
+    ['tensor', 'size', ...(adam ? ['Adam-linear (left out)'] : []), 'weights ||a-b||/||b||', 'tolerance', 'update ||Δa-Δb||/||Δb||', 'tolerance', 'resolution r', 'kinks k', ''],
     ...tensors.map((t) => [
       t.name,
       count(t.size),
@@ -44,6 +46,7 @@ function tensorRows(tensors: readonly TensorComparison[], adam: boolean): string
       t.update === null ? 'n/a (update below float32 resolution)' : sci(t.update),
       sci(t.updateTolerance),
       sci(t.resolution),
+      sci(t.kink),
       t.passed ? 'ok' : 'FAIL',
     ]),
   ];
@@ -74,7 +77,18 @@ export function formatTolerances(report: ParityReport): string[] {
     `  update:  n = ${count(updateN)} (${chain(chains.update)})`,
     `           -> t = ${sci(perStep)} per step (${sci(report.tolerances.update(report.steps))} after ${report.steps}); float32 weights of spacing q show it as`,
     `           sqrt(t^2 + t r), r = ||q||/||Δb|| (resolution); r >= 1: the update is below what the weights can show: n/a, weights judge`,
-    `  weights: (t ||Δb|| + ||q||) / ||b||, since a - b = Δa - Δb from the same start`,
+    ...(report.tolerances.kinks.length > 0
+      ? [
+          `  kinks:   a ReLU input within rounding of 0 can be active in one backend and not in the other, moving a gradient`,
+          `           by a whole term. Expected flips per step N sqrt(2n) u / pi (N units, n their sum length): ${report.tolerances.kinks
+            .filter((l) => l.relu)
+            .map((l) => `${l.name} ${expectedFlips(l).toFixed(2)}`)
+            .join(', ')}.`,
+          `           A tensor whose gradient sums C x M terms moves 1/sqrt(C M) per flip; with K flips expected at or above its`,
+          `           layer: k = sqrt(K + 4 sqrt(K) + 1) / sqrt(C M), added to the update tolerance (packages/parity/src/kinks.ts).`,
+        ]
+      : []),
+    `  weights: ((t + k) ||Δb|| + ||q||) / ||b||, since a - b = Δa - Δb from the same start`,
     ...(report.tolerances.adam
       ? [
           `  Adam:    its first update is -lr g/(|g| + 1e-8): ~lr sign(g), but lr g/1e-8 where |g| << 1e-8, which magnifies`,

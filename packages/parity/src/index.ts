@@ -1,3 +1,5 @@
+export * from './float32.js';
+export * from './kinks.js';
 export * from './tolerance.js';
 export * from './compare.js';
 export * from './steps.js';

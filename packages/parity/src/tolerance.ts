@@ -25,9 +25,9 @@
  * bounded here by (k - 1) update tolerances.
  */
 import { CNN_SPEC, MODEL_SPECS, RNN_SPEC, type ModelName } from '@rosetta/harness';
+import { FLOAT32_UNIT_ROUNDOFF } from './float32.js';
+import { kinkAllowance, kinkLayers, type KinkLayer } from './kinks.js';
 
-/** Unit roundoff of float32 (round to nearest): half the distance from 1 to the next float. */
-export const FLOAT32_UNIT_ROUNDOFF = 2 ** -24;
 
 /** How many standard deviations of rounding noise a difference may reach (Gaussian two-sided tail: 6e-5). */
 export const STANDARD_DEVIATIONS = 4;
@@ -127,6 +127,10 @@ export interface Tolerances {
   loss(step: number): number;
   /** Relative difference of the summed updates allowed after `steps` steps, before the weights' resolution. */
   update(steps: number): number;
+  /** The ReLU layers whose kinks may flip (kinks.ts); empty for the GRU. */
+  readonly kinks: readonly KinkLayer[];
+  /** Extra relative update difference `tensor` may show from ReLU kinks after `steps` steps. */
+  kink(tensor: string, steps: number): number;
 }
 
 export function tolerances(model: ModelName, batchSize: number): Tolerances {
@@ -134,10 +138,13 @@ export function tolerances(model: ModelName, batchSize: number): Tolerances {
   const loss = roundingTolerance(chainLength(chains.loss));
   const update = roundingTolerance(chainLength(chains.update));
   const optimizer = MODEL_SPECS[model].optimizer;
+  const kinks = kinkLayers(model, batchSize);
   return {
     chains,
     ...(optimizer.kind === 'adam' ? { adam: { learningRate: optimizer.learningRate } } : {}),
     loss: (step) => loss + (step - 1) * update,
     update: (steps) => steps * update,
+    kinks,
+    kink: (tensor, steps) => kinkAllowance(kinks, tensor, steps),
   };
 }
