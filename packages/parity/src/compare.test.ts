@@ -99,11 +99,23 @@ describe('comparePair', () => {
     const initial = new Map([['k', tensor(values(100, 0))], ['c', tensor(values(10, 2))]]);
     const stepped = (scale: number) =>
       new Map([...initial].map(([name, t]) => [name, tensor([...t.data].map((w, i) => w + (name === 'k' ? scale : 1) * 1e-2 * Math.cos(i)))]));
-    const b = { framework: 'b', losses: [2.3], weights: stepped(1) };
-    expect(comparePair(initial, { framework: 'a', losses: [2.3], weights: stepped(1) }, b, flat).passed).toBe(true);
-    const pair = comparePair(initial, { framework: 'a', losses: [2.3], weights: stepped(1.01) }, b, flat);
+    const run = (framework: string, scale: number) => ({ framework, losses: [2.3], firstStep: stepped(scale), weights: stepped(scale) });
+    expect(comparePair(initial, run('a', 1), run('b', 1), flat).passed).toBe(true);
+    const pair = comparePair(initial, run('a', 1.01), run('b', 1), flat);
     expect(pair.passed).toBe(false);
     expect(pair.tensors.filter((t) => !t.passed).map((t) => t.name)).toEqual(['k']);
+    expect(pair.finalTensors).toBeNull();
+  });
+
+  it('judges the tensors after the first step and only shows them after the last', () => {
+    const initial = new Map([['k', tensor(values(100, 0))]]);
+    const stepped = (scale: number) => new Map([['k', tensor(initial.get('k')!.data.map((w, i) => w + scale * 1e-2 * Math.cos(i)))]]);
+    const b = { framework: 'b', losses: [2.3, 2.2], firstStep: stepped(1), weights: stepped(2) };
+    const a = { framework: 'a', losses: [2.3, 2.2], firstStep: stepped(1), weights: stepped(2.5) };
+    const pair = comparePair(initial, a, b, flat);
+    expect(pair.finalTensors![0]!.passed).toBe(false);
+    expect(pair.passed).toBe(true);
+    expect(comparePair(initial, { ...a, firstStep: stepped(1.01) }, b, flat).passed).toBe(false);
   });
 });
 

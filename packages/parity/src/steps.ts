@@ -20,6 +20,9 @@ export interface StepsRun {
   readonly framework: string;
   readonly info: BackendInfo;
   readonly losses: number[];
+  /** Weights after the first step, where the tolerances are derived (compare.ts). */
+  readonly firstStep: Weights;
+  /** Weights after the last step. */
   readonly weights: Weights;
   readonly seconds: number;
 }
@@ -55,6 +58,15 @@ export function* stepBatches(
   }
 }
 
+/** The next `count` items of `iterator`, leaving the rest in it. */
+function* take<T>(iterator: Iterator<T>, count: number): Generator<T> {
+  for (let i = 0; i < count; i++) {
+    const next = iterator.next();
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
 /** Loads the backend, trains, reads the weights back, and releases everything. */
 export async function runSteps(framework: Framework, options: StepsOptions): Promise<StepsRun> {
   const backend = await framework.load();
@@ -68,15 +80,26 @@ export async function runSteps(framework: Framework, options: StepsOptions): Pro
     });
     try {
       const losses: number[] = [];
-      const start = performance.now();
-      await model.trainEpoch(stepBatches(options.split, options, backend.input), (chunk) => losses.push(...chunk));
-      const seconds = (performance.now() - start) / 1000;
+      const record = (chunk: Float32Array) => losses.push(...chunk);
+      // Copies: a backend may hand out views of buffers it reuses or frees on dispose.
+      const snapshot = async (): Promise<Weights> =>
+        new Map([...(await model.weights())].map(([name, t]) => [name, { shape: [...t.shape], data: t.data.slice() }]));
+      const all = stepBatches(options.split, options, backend.input);
+      let seconds = 0;
+      const train = async (batches: Iterable<Batch>) => {
+        const start = performance.now();
+        await model.trainEpoch(batches, record);
+        seconds += (performance.now() - start) / 1000;
+      };
+      // The first step alone, then the rest: trainEpoch just consumes the batches it is given.
+      await train(take(all, 1));
+      const firstStep = await snapshot();
+      if (options.steps > 1) await train(all);
       if (losses.length !== options.steps) {
         throw new Error(`${framework.name} reported ${losses.length} losses for ${options.steps} steps`);
       }
-      // Copies: a backend may hand out views of buffers it reuses or frees on dispose.
-      const weights = new Map([...(await model.weights())].map(([name, t]) => [name, { shape: [...t.shape], data: t.data.slice() }]));
-      return { framework: framework.name, info: backend.info, losses, weights, seconds };
+      const weights = options.steps > 1 ? await snapshot() : firstStep;
+      return { framework: framework.name, info: backend.info, losses, firstStep, weights, seconds };
     } finally {
       model.dispose();
     }
