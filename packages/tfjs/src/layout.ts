@@ -13,7 +13,7 @@
  * [in, 3u], recurrent kernel [u, 3u] and one bias [3u] with the gates in the canonical
  * order z, r, h (its GRUCell.call splits them in that order).
  */
-import type { Tensor } from '@rosetta/harness';
+import { CNN_SPEC, type Tensor } from '@rosetta/harness';
 
 /** OIHW -> HWIO. */
 export function oihwToHwio(kernel: Tensor): Tensor {
@@ -114,8 +114,9 @@ function bind(
 
 const convKernel = { toTfjs: oihwToHwio, fromTfjs: hwioToOihw };
 
-/** The CNN's feature map entering Flatten: 100 channels of 8 x 8. */
-export const CNN_FLATTEN_MAP: FeatureMap = { channels: 100, height: 8, width: 8 };
+/** The CNN's feature map entering Flatten: 100 channels of 8 x 8 (32 halved by two pools). */
+const pooledSize = CNN_SPEC.imageSize / CNN_SPEC.poolSize ** 2;
+export const CNN_FLATTEN_MAP: FeatureMap = { channels: CNN_SPEC.blockFilters[1], height: pooledSize, width: pooledSize };
 
 export const CNN_BINDINGS: readonly WeightBinding[] = [
   ...bind('conv1', ['conv1.weight', 'conv1.bias'], { 0: convKernel }),
