@@ -34,9 +34,10 @@ function lossRows(losses: readonly LossComparison[]): string[][] {
   ];
 }
 
-function tensorRows(tensors: readonly TensorComparison[], adam: boolean, judged: boolean): string[][] {
+function tensorRows(tensors: readonly TensorComparison[], columns: Columns, judged: boolean): string[][] {
+  const { adam, kinks } = columns;
   return [
-    ['tensor', 'size', ...(adam ? ['Adam-linear (left out)'] : []), 'weights ||a-b||/||b||', 'tolerance', 'update ||Δa-Δb||/||Δb||', 'tolerance', 'resolution r', 'kinks k', ''],
+    ['tensor', 'size', ...(adam ? ['Adam-linear (left out)'] : []), 'weights ||a-b||/||b||', 'tolerance', 'update ||Δa-Δb||/||Δb||', 'tolerance', 'resolution r', ...(kinks ? ['kinks k'] : []), ''],
     ...tensors.map((t) => [
       t.name,
       count(t.size),
@@ -46,13 +47,19 @@ function tensorRows(tensors: readonly TensorComparison[], adam: boolean, judged:
       t.update === null ? 'n/a (update below float32 resolution)' : sci(t.update),
       sci(t.updateTolerance),
       sci(t.resolution),
-      sci(t.kink),
+      ...(kinks ? [sci(t.kink)] : []),
       judged ? (t.passed ? 'ok' : 'FAIL') : t.passed ? '(within)' : '(beyond)',
     ]),
   ];
 }
 
-export function formatPair(pair: PairComparison, adam: boolean): string[] {
+/** Optional columns: Adam's left-out elements (GRU), the ReLU-kink allowance (CNN). */
+export interface Columns {
+  readonly adam: boolean;
+  readonly kinks: boolean;
+}
+
+export function formatPair(pair: PairComparison, columns: Columns): string[] {
   const failing = [...pair.losses.filter((l) => !l.passed).map((l) => `loss at step ${l.step}`), ...pair.tensors.filter((t) => !t.passed).map((t) => t.name)];
   const final = pair.finalTensors;
   return [
@@ -60,13 +67,13 @@ export function formatPair(pair: PairComparison, adam: boolean): string[] {
     ...table(lossRows(pair.losses)).map((line) => `  ${line}`),
     '',
     '  after step 1 (judged):',
-    ...table(tensorRows(pair.tensors, adam, true)).map((line) => `  ${line}`),
+    ...table(tensorRows(pair.tensors, columns, true)).map((line) => `  ${line}`),
     ...(final === null
       ? []
       : [
           '',
           `  after step ${pair.losses.length} (shown, not judged: training amplifies differences faster than linear accumulation; the losses above are judged):`,
-          ...table(tensorRows(final, adam, false)).map((line) => `  ${line}`),
+          ...table(tensorRows(final, columns, false)).map((line) => `  ${line}`),
         ]),
     `  ${pair.passed ? 'PASS' : `FAIL: ${failing.join(', ')}`}`,
   ];
@@ -119,7 +126,8 @@ export function formatReport(report: ParityReport): string {
     '',
     ...formatTolerances(report),
   ];
-  for (const pair of report.pairs) lines.push('', ...formatPair(pair, report.tolerances.adam !== undefined));
+  const columns = { adam: report.tolerances.adam !== undefined, kinks: report.tolerances.kinks.length > 0 };
+  for (const pair of report.pairs) lines.push('', ...formatPair(pair, columns));
   lines.push('');
   if (report.runs.length < 2) lines.push(`FAIL: ${report.runs.length} backend(s) ran; parity needs at least two.`);
   else if (report.failed.length > 0) lines.push(`FAIL: ${report.failed.map((f) => f.framework).join(', ')} failed to train.`);
