@@ -108,7 +108,7 @@ export function formatTolerances(report: ParityReport): string[] {
     ...(report.tolerances.adam
       ? [
           `  Adam:    its first update is -lr g/(|g| + 1e-8): ~lr sign(g), but lr g/1e-8 where |g| << 1e-8, which magnifies`,
-          `           the rounding noise of nearly-zero gradients 1e8 times. Elements whose reference moved less than lr/2 per step`,
+          `           the rounding noise of nearly-zero gradients 1e8 times. Elements whose reference moved less than lr/2`,
           `           (that linear regime) are left out of both checks and counted; the loss and all other elements judge.`,
         ]
       : []),

@@ -112,8 +112,8 @@ export function roundingTolerance(chainLength: number): number {
  * result) becomes a large relative difference of the update, while the model is the
  * same. Those elements are left out of the update comparison (counted and shown); the
  * loss, the weights and every element in the saturated regime still judge the tensor.
- * An element counts as linear when the reference moved, but by less than half of lr per
- * step (an element that did not move at all, e.g. the embedding row of a token no batch
+ * An element counts as linear when the reference moved, but by less than half of lr
+ * (an element that did not move at all, e.g. the embedding row of a token no batch
  * used, is compared: it must not move in the other backend either).
  */
 export interface AdamRegime {
