@@ -6,7 +6,7 @@ import {
   buildCnn, buildRnn, CNN_BINDINGS, cnnInput, cnnOptimizer, RNN_BINDINGS, rnnInput, rnnOptimizer,
   setCanonicalWeights, TfjsClassifier, TFJS_INPUT,
 } from '@rosetta/tfjs';
-import { framework } from './index.js';
+import { framework } from './framework.js';
 import { stopWasm } from './wasm-runtime.js';
 
 afterAll(stopWasm);

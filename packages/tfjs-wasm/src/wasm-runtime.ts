@@ -7,6 +7,7 @@
 import { availableParallelism } from 'node:os';
 import {
   env,
+  findBackend,
   findBackendFactory,
   registerBackend,
   removeBackend,
@@ -65,16 +66,20 @@ async function start(threads: number | 'off'): Promise<WasmRuntime> {
   stockFactory ??= findBackendFactory('wasm');
   let threadsUnavailable = 'disabled by option';
   if (threads !== 'off') {
+    let backend: BackendWasm | undefined;
     try {
       const module = await loadThreadedSimdModule(threads);
       setThreadsCount(threads);
-      const backend = new BackendWasm(module); // initialises XNNPACK's pool
+      backend = new BackendWasm(module); // initialises XNNPACK's pool
+      const threaded = backend;
       removeBackend('wasm');
-      registerBackend('wasm', () => backend, WASM_PRIORITY);
+      registerBackend('wasm', () => threaded, WASM_PRIORITY);
       if (!(await setBackend('wasm'))) throw new Error('tf.setBackend("wasm") refused the threaded module');
       return { binary: 'threaded-simd', threads: getThreadsCount() };
     } catch (error) {
       threadsUnavailable = error instanceof Error ? error.message : String(error);
+      // Once registered, removing the backend disposes it (and its threads); before, do it here.
+      if (backend !== undefined && findBackend('wasm') !== backend) backend.dispose();
       restoreStockBackend();
     }
   }
