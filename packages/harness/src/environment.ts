@@ -71,5 +71,6 @@ export async function captureEnvironment(
     versions: { ...backend.versions, '@rosetta/harness': await ownVersion() },
     hostname: os.hostname(),
     startedAt: startedAt.toISOString(),
+    loadAverage: os.loadavg().map((load) => Math.round(load * 100) / 100) as [number, number, number],
   };
 }

@@ -28,6 +28,11 @@ export const EnvironmentSchema = z.object({
   versions: z.record(z.string(), z.string()),
   hostname: z.string(),
   startedAt: z.string(),
+  /**
+   * 1, 5 and 15-minute load averages when the run ended (captured after training): other
+   * work on the machine inflates every time in the file, and this says how busy it was.
+   */
+  loadAverage: z.tuple([nonNegative, nonNegative, nonNegative]).optional(),
 });
 
 export const DatasetRecordSchema = z.object({
