@@ -27,6 +27,12 @@ const replaced: ReadonlyArray<readonly [string, (stock: KernelConfig) => KernelC
 ];
 
 let registered = false;
+const stockKernels = new Map<string, KernelConfig>();
+
+/** The wasm backend's own kernel that a replacement took over from (for benchmarks). */
+export function stockKernel(name: string): KernelConfig | undefined {
+  return stockKernels.get(name);
+}
 
 /** Idempotent; call before training on `wasm`. */
 export function registerTrainingKernels(): void {
@@ -45,6 +51,7 @@ export function registerTrainingKernels(): void {
     if (stock === undefined) throw new Error(`tfjs-wasm: the wasm backend has no '${name}' kernel to replace`);
     unregisterKernel(name, WASM);
     registerKernel(replacement(stock));
+    stockKernels.set(name, stock);
   }
   registered = true;
 }
