@@ -54,8 +54,8 @@ export interface TensorComparison {
   readonly resolution: number;
   /** The part of the update tolerance allowed for ReLU kinks (kinks.ts). */
   readonly kink: number;
-  /** Elements left out of the update comparison: Adam's linear regime (tolerance.ts AdamRegime). */
-  readonly adamLinear: number;
+  /** Elements left out of both checks: Adam has not saturated there (tolerance.ts AdamRegime). */
+  readonly adamUnsaturated: number;
   readonly passed: boolean;
 }
 
@@ -130,23 +130,23 @@ export function compareTensor(
       throw new Error(`"${name}": ${which} has ${t.data.length} values, the initial weights ${before.data.length}`);
     }
   }
-  // Adam's linear regime is left out of both checks (tolerance.ts AdamRegime).
+  // Where Adam has not saturated, the update is left out of both checks (tolerance.ts AdamRegime).
   let w0: ArrayLike<number> = before.data;
   let wa: ArrayLike<number> = a.data;
   let wb: ArrayLike<number> = b.data;
-  let adamLinear = 0;
+  let adamUnsaturated = 0;
   if (tolerances.adam) {
-    // lr / 2 whatever the steps: after several, Adam's signs vary and the total need not grow.
-    const threshold = tolerances.adam.learningRate / 2;
-    // An exactly unchanged element (an embedding row no batch used) is compared: it must stay unchanged in a too.
-    const kept = (_: number, i: number) => {
-      const moved = Math.abs(b.data[i]! - before.data[i]!);
-      return moved === 0 || moved >= threshold;
-    };
+    // Saturated: moved at least (1 - t) lr (whatever the steps: after several, Adam's
+    // signs vary and the total need not grow).
+    const threshold = (1 - tolerances.update(1)) * tolerances.adam.learningRate;
+    // Judged when either backend saturated: a backend that moves a full step where the
+    // other does not (or not at all) is caught, whichever of the two it is.
+    const kept = (_: number, i: number) =>
+      Math.max(Math.abs(a.data[i]! - before.data[i]!), Math.abs(b.data[i]! - before.data[i]!)) >= threshold;
     w0 = before.data.filter(kept);
     wa = a.data.filter(kept);
     wb = b.data.filter(kept);
-    adamLinear = b.data.length - wb.length;
+    adamUnsaturated = b.data.length - wb.length;
   }
   const deltaA = update({ shape: [wa.length], data: Float32Array.from(w0) }, { shape: [wa.length], data: Float32Array.from(wa) });
   const deltaB = update({ shape: [wb.length], data: Float32Array.from(w0) }, { shape: [wb.length], data: Float32Array.from(wb) });
@@ -161,7 +161,7 @@ export function compareTensor(
   const weightsNorm = norm(wb);
   const weightsTolerance = weightsNorm === 0 ? 0 : ((t + kink) * deltaNorm + spacingNorm) / weightsNorm;
   const weightsPassed = weights <= weightsTolerance;
-  const base = { name, size: b.data.length, weights, weightsTolerance, resolution, kink, adamLinear };
+  const base = { name, size: b.data.length, weights, weightsTolerance, resolution, kink, adamUnsaturated };
 
   if (resolution >= 1) return { ...base, update: null, updateTolerance: null, passed: weightsPassed };
   const updateDifference = relativeDifference(deltaA, deltaB);

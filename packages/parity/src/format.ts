@@ -37,11 +37,11 @@ function lossRows(losses: readonly LossComparison[]): string[][] {
 function tensorRows(tensors: readonly TensorComparison[], columns: Columns, judged: boolean): string[][] {
   const { adam, kinks } = columns;
   return [
-    ['tensor', 'size', ...(adam ? ['Adam-linear (left out)'] : []), 'weights ||a-b||/||b||', 'tolerance', 'update ||Δa-Δb||/||Δb||', 'tolerance', 'resolution r', ...(kinks ? ['kinks k'] : []), ''],
+    ['tensor', 'size', ...(adam ? ['Adam-unsaturated (left out)'] : []), 'weights ||a-b||/||b||', 'tolerance', 'update ||Δa-Δb||/||Δb||', 'tolerance', 'resolution r', ...(kinks ? ['kinks k'] : []), ''],
     ...tensors.map((t) => [
       t.name,
       count(t.size),
-      ...(adam ? [count(t.adamLinear)] : []),
+      ...(adam ? [count(t.adamUnsaturated)] : []),
       sci(t.weights),
       sci(t.weightsTolerance),
       t.update === null ? 'n/a (update below float32 resolution)' : sci(t.update),
@@ -107,9 +107,10 @@ export function formatTolerances(report: ParityReport): string[] {
     `  weights: ((t + k) ||Δb|| + ||q||) / ||b||, since a - b = Δa - Δb from the same start`,
     ...(report.tolerances.adam
       ? [
-          `  Adam:    its first update is -lr g/(|g| + 1e-8): ~lr sign(g), but lr g/1e-8 where |g| << 1e-8, which magnifies`,
-          `           the rounding noise of nearly-zero gradients 1e8 times. Elements whose reference moved less than lr/2`,
-          `           (that linear regime) are left out of both checks and counted; the loss and all other elements judge.`,
+          `  Adam:    its first update is -lr phi(g), phi = g/(|g| + 1e-8), which answers a relative gradient change rho with`,
+          `           (1 - |phi|) rho. Rounding bounds rho per tensor, not per element: a nearly-zero gradient (cancelling terms)`,
+          `           can have any rho. Judged where Adam saturated, 1 - |phi| <= t: elements that moved at least (1 - t) lr in`,
+          `           either backend (|g| >= 1e-8/t); the others are left out of both checks and counted ("Adam-unsaturated").`,
         ]
       : []),
   ];
