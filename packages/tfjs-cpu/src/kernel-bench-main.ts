@@ -42,7 +42,7 @@ function time(kernel: string, call: KernelCall, stock: boolean, runs: number): n
 
 const random = (shape: number[]): tf.Tensor => tf.randomUniform(shape, -1, 1);
 const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
-const ms = (v: number): string => `${v.toFixed(1)} ms`;
+const ms = (v: number): string => `${v < 1 ? v.toFixed(3) : v.toFixed(1)} ms`;
 
 console.log(`bench:kernels (tfjs-cpu), load average ${load()}`);
 
