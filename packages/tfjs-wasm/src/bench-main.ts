@@ -3,12 +3,13 @@
  * prints median ms per training step, batch 64, of both models on tfjs-wasm and tfjs-cpu
  * and the ratio, with the machine's load average and the process CPU time per step next to
  * every figure (on a shared machine the wall time includes waiting for a core). Options: --model cnn|rnn (default both), --wasm-steps N, --wasm-warmup N,
- * --cpu-steps N, --cpu-warmup N (defaults in bench.ts), --no-cpu.
+ * --cpu-steps N, --cpu-warmup N (defaults in bench.ts), --framework tfjs-wasm|tfjs-cpu
+ * (default both).
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { BenchOptions, BenchResult, ModelName } from '@rosetta/harness';
-import { benchTfjs, DEFAULT_STEPS } from './bench.js';
+import { benchTfjs, DEFAULT_STEPS, type TfjsFrameworkName } from './bench.js';
 
 const { values } = parseArgs({
   options: {
@@ -17,7 +18,7 @@ const { values } = parseArgs({
     'wasm-warmup': { type: 'string' },
     'cpu-steps': { type: 'string' },
     'cpu-warmup': { type: 'string' },
-    'no-cpu': { type: 'boolean', default: false },
+    framework: { type: 'string', multiple: true },
   },
 });
 
@@ -30,6 +31,8 @@ function count(flag: string, min: number): number | undefined {
 }
 
 const models = (values.model ?? ['cnn', 'rnn']) as ModelName[];
+const frameworks = (values.framework ?? ['tfjs-wasm', 'tfjs-cpu']) as TfjsFrameworkName[];
+for (const f of frameworks) if (f !== 'tfjs-wasm' && f !== 'tfjs-cpu') throw new Error(`bench: --framework must be tfjs-wasm or tfjs-cpu, got "${f}"`);
 for (const m of models) if (m !== 'cnn' && m !== 'rnn') throw new Error(`bench: --model must be cnn or rnn, got "${m}"`);
 
 function override(prefix: 'wasm' | 'cpu'): Partial<BenchOptions> {
@@ -51,7 +54,7 @@ const line = (r: BenchResult): string =>
 console.log(`bench: batch 64, load average before ${load()}; defaults ${JSON.stringify(DEFAULT_STEPS)}`);
 const rows = await benchTfjs({
   models,
-  frameworks: values['no-cpu'] ? ['tfjs-wasm'] : ['tfjs-wasm', 'tfjs-cpu'],
+  frameworks,
   steps: { 'tfjs-wasm': { cnn: wasmSteps, rnn: wasmSteps }, 'tfjs-cpu': { cnn: cpuSteps, rnn: cpuSteps } },
   onResult: (r) => console.log(line(r)),
 });
