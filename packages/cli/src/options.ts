@@ -10,6 +10,10 @@ export function positiveInteger(value: string): number {
   return number;
 }
 
+export function nonNegativeInteger(value: string): number {
+  return value === '0' ? 0 : positiveInteger(value);
+}
+
 export function integer(value: string): number {
   const number = Number(value);
   if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(number)) throw new InvalidArgumentError(`expected an integer, got "${value}"`);

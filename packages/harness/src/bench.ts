@@ -74,7 +74,7 @@ export async function benchTrainingStep(framework: Framework, model: ModelName, 
     throw error;
   }
   try {
-    const trainable = await backend.createModel({ model, weights: initialWeights(model, seed), seed, dropout: true });
+    const trainable = await backend.createModel({ model, weights: initialWeights(model, seed), seed, dropout: true, batchSize });
     try {
       const clock = new StepClock();
       const cpuClock = new StepClock(() => {

@@ -1,8 +1,9 @@
 /**
- * The subcommands, one module each. To add one (report, parity, bench), write
+ * The subcommands, one module each. To add one, write
  * commands/<name>.ts exporting a factory that returns a commander Command, and list it here.
  */
 import type { Command } from 'commander';
+import { benchCommand } from './bench.js';
 import { dataCommand } from './data.js';
 import { frameworksCommand } from './frameworks.js';
 import { parityCommand } from './parity.js';
@@ -10,4 +11,4 @@ import { reportCommand } from './report.js';
 import { trainCommand } from './train.js';
 import { weightsCommand } from './weights.js';
 
-export const commands: ReadonlyArray<() => Command> = [trainCommand, dataCommand, frameworksCommand, reportCommand, parityCommand, weightsCommand];
+export const commands: ReadonlyArray<() => Command> = [trainCommand, dataCommand, frameworksCommand, reportCommand, parityCommand, weightsCommand, benchCommand];
