@@ -68,7 +68,7 @@ export function dense(x: ArrayLike<number>, kernel: Tensor, bias: Tensor): Float
 
 /** The CNN's 512 hidden activations (after dense1 and ReLU) for one image given as NCHW [3, 32, 32]. */
 export function referenceCnnHidden(weights: Weights, image: ArrayLike<number>): Float64Array {
-  let x = Float64Array.from(image);
+  let x: Float64Array = Float64Array.from(image);
   let [c, h, w] = [3, 32, 32];
   for (const block of [['conv1', 'conv2'], ['conv3', 'conv4']] as const) {
     for (const name of block) {
