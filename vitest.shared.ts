@@ -23,7 +23,5 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // A package whose tests have not landed yet must not fail `npm test`.
-    passWithNoTests: true,
   },
 });
