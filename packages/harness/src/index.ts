@@ -8,3 +8,4 @@ export * from './environment.js';
 export * from './registry.js';
 export * from './runner.js';
 export * from './bench.js';
+export * from './difference.js';

@@ -3,25 +3,11 @@
  * weights after the last step and the update (w_after - w_before) the steps made. All norms
  * are taken in float64, so the comparison adds no rounding of its own.
  */
-import type { Tensor, Weights } from '@rosetta/harness';
+import { norm, relativeDifference, type Tensor, type Weights } from '@rosetta/harness';
 import { float32Spacing } from './float32.js';
 import type { Tolerances } from './tolerance.js';
 
-export function norm(values: ArrayLike<number>): number {
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += values[i]! * values[i]!;
-  return Math.sqrt(sum);
-}
-
-/** ||a - b|| / ||b||; 0 when both are zero, Infinity when only b is. */
-export function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new Error(`cannot compare ${a.length} values with ${b.length}`);
-  let difference = 0;
-  for (let i = 0; i < a.length; i++) difference += (a[i]! - b[i]!) ** 2;
-  const reference = norm(b);
-  if (difference === 0) return 0;
-  return reference === 0 ? Infinity : Math.sqrt(difference) / reference;
-}
+export { norm, relativeDifference };
 
 /** w_after - w_before, in float64. */
 export function update(before: Tensor, after: Tensor): Float64Array {
