@@ -5,3 +5,4 @@ export { TfjsClassifier, type ClassifierParts } from './classifier.js';
 export { sparseSoftmaxCrossEntropy } from './loss.js';
 export * from './layout.js';
 export { getCanonicalWeights, setCanonicalWeights } from './layer-weights.js';
+export * from './kernel-arguments.js';

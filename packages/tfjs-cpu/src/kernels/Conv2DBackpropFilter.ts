@@ -15,7 +15,6 @@
  * algebra) was no faster than that plain loop and sums in float32.
  */
 import {
-  backend_util,
   Conv2DBackpropFilter,
   util,
   type Conv2DBackpropFilterAttrs,
@@ -25,6 +24,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { conv2DBackpropFilterInfo } from '@rosetta/tfjs';
 import { CPU, output, values } from './cpu-values.js';
 
 type Shape4 = [number, number, number, number];
@@ -42,24 +42,11 @@ function conv2DBackpropFilter(args: {
 }): TensorInfo {
   const { inputs, backend, attrs } = args;
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs;
-  if (x.shape.length !== 4 || dy.shape.length !== 4) {
-    throw new Error(`Conv2DBackpropFilter (cpu): x and dy must be rank 4, got x [${x.shape}] and dy [${dy.shape}]`);
-  }
-  const format = backend_util.convertConv2DDataFormat(dataFormat);
-  const info = backend_util.computeConv2DInfo(
-    x.shape as Shape4, filterShape, strides, 1, pad, dimRoundingMode, false, format,
-  );
-  if (!util.arraysEqual(dy.shape, info.outShape)) {
-    throw new Error(
-      `Conv2DBackpropFilter (cpu): dy is [${dy.shape}] but x [${x.shape}] with filter [${filterShape}], ` +
-        `strides ${JSON.stringify(strides)} and pad ${JSON.stringify(pad)} gives [${info.outShape}]`,
-    );
-  }
+  const info = conv2DBackpropFilterInfo(CPU, x, dy, attrs);
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
   const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
   const { top, left } = info.padInfo;
-  const channelsLast = format === 'channelsLast';
+  const channelsLast = info.dataFormat === 'channelsLast';
   const [xB, xR, xC, xD] = strides4(x.shape, channelsLast);
   const [dyB, dyR, dyC, dyD] = strides4(dy.shape, channelsLast);
   const xVals = values(backend, x);

@@ -20,6 +20,7 @@ import {
   type UnsortedSegmentSumInputs,
 } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { checkSegmentSum } from '@rosetta/tfjs';
 import { CPU, output, values } from './cpu-values.js';
 
 function unsortedSegmentSum(args: {
@@ -33,27 +34,14 @@ function unsortedSegmentSum(args: {
   if (x.dtype !== 'float32' && x.dtype !== 'int32') {
     throw new Error(`UnsortedSegmentSum (cpu): x must be float32 or int32, got ${x.dtype}`);
   }
-  if (segmentIds.dtype !== 'int32') {
-    throw new Error(`UnsortedSegmentSum (cpu): segmentIds must be int32, got ${segmentIds.dtype}`);
-  }
-  if (!Number.isInteger(numSegments) || numSegments < 0) {
-    throw new Error(`UnsortedSegmentSum (cpu): numSegments must be a non-negative integer, got ${numSegments}`);
-  }
-  if (segmentIds.shape.length > x.shape.length || !segmentIds.shape.every((d, i) => d === x.shape[i])) {
-    throw new Error(
-      `UnsortedSegmentSum (cpu): segmentIds [${segmentIds.shape}] must be a prefix of x's shape [${x.shape}]`,
-    );
-  }
+  const ids = values(backend, segmentIds);
+  checkSegmentSum(CPU, x, segmentIds, ids, numSegments);
   const rowShape = x.shape.slice(segmentIds.shape.length);
   const rowSize = util.sizeFromShape(rowShape);
-  const ids = values(backend, segmentIds);
   const xVals = values(backend, x);
   const sums = new Float64Array(numSegments * rowSize);
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i]!;
-    if (id < 0 || id >= numSegments) {
-      throw new Error(`UnsortedSegmentSum (cpu): segmentIds[${i}] = ${id} is outside [0, ${numSegments})`);
-    }
     const from = i * rowSize;
     const to = id * rowSize;
     for (let k = 0; k < rowSize; k++) sums[to + k] = sums[to + k]! + xVals[from + k]!;

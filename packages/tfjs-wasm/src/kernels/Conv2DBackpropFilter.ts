@@ -10,7 +10,6 @@
  * filter layout [kh, kw, C_in, C_out]. All the arithmetic runs in XNNPACK's Conv2D.
  */
 import {
-  backend_util,
   Conv2D,
   Conv2DBackpropFilter,
   Slice,
@@ -21,9 +20,8 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { conv2DBackpropFilterInfo } from '@rosetta/tfjs';
 import { callWasmKernel, release, transpose, WASM } from './wasm-kernel-calls.js';
-
-type Shape4 = [number, number, number, number];
 
 function conv2DBackpropFilter(args: {
   inputs: Conv2DBackpropFilterInputs;
@@ -32,22 +30,7 @@ function conv2DBackpropFilter(args: {
 }): TensorInfo {
   const { inputs, backend, attrs } = args;
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs;
-  if (x.shape.length !== 4 || dy.shape.length !== 4) {
-    throw new Error(
-      `Conv2DBackpropFilter (wasm): x and dy must be rank 4, got x [${x.shape}] and dy [${dy.shape}]`,
-    );
-  }
-  const format = backend_util.convertConv2DDataFormat(dataFormat);
-  const info = backend_util.computeConv2DInfo(
-    x.shape as Shape4, filterShape, strides, 1, pad, dimRoundingMode, false, format,
-  );
-  if (!sameShape(dy.shape, info.outShape)) {
-    throw new Error(
-      `Conv2DBackpropFilter (wasm): dy is [${dy.shape}] but x [${x.shape}] with filter ` +
-        `[${filterShape}], strides ${JSON.stringify(strides)} and pad ${JSON.stringify(pad)} gives [${info.outShape}]`,
-    );
-  }
+  const info = conv2DBackpropFilterInfo(WASM, x, dy, attrs);
   const { filterHeight, filterWidth, strideHeight, strideWidth, inHeight, inWidth } = info;
   const { top, left } = info.padInfo;
   // Padding that makes the dilated dy window end exactly on the last filter tap. It is
@@ -56,7 +39,7 @@ function conv2DBackpropFilter(args: {
   const bottom = filterHeight + (info.outHeight - 1) * strideHeight - inHeight - top;
   const right = filterWidth + (info.outWidth - 1) * strideWidth - inWidth - left;
 
-  const channelsLast = format === 'channelsLast';
+  const channelsLast = info.dataFormat === 'channelsLast';
   const xT = transpose(x, channelsLast ? [3, 1, 2, 0] : [1, 2, 3, 0], backend); // [C_in, H, W, N]
   const dyT = transpose(dy, channelsLast ? [1, 2, 0, 3] : [2, 3, 0, 1], backend); // [OH, OW, N, C_out]
   let input = xT;
@@ -79,9 +62,6 @@ function conv2DBackpropFilter(args: {
   return dW;
 }
 
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}
 
 export const conv2DBackpropFilterConfig: KernelConfig = {
   kernelName: Conv2DBackpropFilter,

@@ -20,6 +20,7 @@ import {
   type UnsortedSegmentSumInputs,
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { checkSegmentSum } from '@rosetta/tfjs';
 import { callWasmKernel, release, WASM } from './wasm-kernel-calls.js';
 
 function unsortedSegmentSum(args: {
@@ -31,26 +32,7 @@ function unsortedSegmentSum(args: {
   const { x, segmentIds } = inputs as { x: TensorInfo; segmentIds: TensorInfo };
   const { numSegments } = attrs;
   const idsRank = segmentIds.shape.length;
-  if (segmentIds.dtype !== 'int32') {
-    throw new Error(`UnsortedSegmentSum (wasm): segmentIds must be int32, got ${segmentIds.dtype}`);
-  }
-  if (!Number.isInteger(numSegments) || numSegments < 0) {
-    throw new Error(`UnsortedSegmentSum (wasm): numSegments must be a non-negative integer, got ${numSegments}`);
-  }
-  if (!segmentIds.shape.every((d, i) => d === x.shape[i])) {
-    throw new Error(
-      `UnsortedSegmentSum (wasm): segmentIds [${segmentIds.shape}] must be a prefix of x's shape [${x.shape}]`,
-    );
-  }
-  const ids = backend.typedArrayFromHeap(segmentIds);
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i]!;
-    if (id < 0 || id >= numSegments) {
-      throw new Error(
-        `UnsortedSegmentSum (wasm): segmentIds[${i}] = ${id} is outside [0, ${numSegments})`,
-      );
-    }
-  }
+  checkSegmentSum(WASM, x, segmentIds, backend.typedArrayFromHeap(segmentIds), numSegments);
 
   const rowShape = x.shape.slice(idsRank);
   const numRows = util.sizeFromShape(segmentIds.shape);
