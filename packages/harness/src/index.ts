@@ -5,6 +5,7 @@ export * from './results.js';
 export * from './timing.js';
 export * from './progress.js';
 export * from './environment.js';
+export * from './catalogue.js';
 export * from './registry.js';
 export * from './runner.js';
 export * from './bench.js';

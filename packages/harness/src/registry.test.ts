@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackendUnavailableError } from './framework.js';
-import { frameworkRegistry, resolveFramework, type Builtin } from './registry.js';
+import type { FrameworkEntry } from './catalogue.js';
+import { frameworkRegistry, resolveFramework } from './registry.js';
 
 let dir: string;
 let plugin: string;
@@ -28,10 +29,11 @@ afterAll(async () => {
 });
 
 describe('framework registry', () => {
-  it('lists the built-in frameworks without importing them', async () => {
+  it('lists the catalogue frameworks without importing them', async () => {
     const registry = await frameworkRegistry({});
     expect([...registry.keys()]).toEqual(['tfjs-node-gpu', 'tfjs-wasm', 'tfjs-cpu', 'onnxruntime-cuda', 'onnxruntime-cpu']);
     expect(registry.get('onnxruntime-cuda')!.module).toBe('@rosetta/onnxruntime');
+    expect(registry.get('onnxruntime-cuda')!.entry).toMatchObject({ device: 'gpu', setup: 'npx rosetta setup onnxruntime-cuda' });
   });
 
   it('adds the plugins of ROSETTA_FRAMEWORKS, from `framework` or a `frameworks` list', async () => {
@@ -52,15 +54,18 @@ describe('framework registry', () => {
   });
 
   it('turns a built-in that cannot be imported, or lacks its export, into an unavailable framework', async () => {
-    const builtins: Builtin[] = [
-      { name: 'missing', module: '@rosetta/no-such-package', exports: ['framework'], description: 'missing' },
-      { name: 'unexported', module: 'node:path', exports: ['framework'], description: 'unexported' },
-    ];
+    const entry = (name: string, pkg: string): FrameworkEntry => ({
+      name, family: 'tfjs', package: pkg, export: 'framework', device: 'gpu', defaultRun: true,
+      description: name, needs: 'a GPU', setup: `npx rosetta setup ${name}`,
+    });
+    const builtins = [entry('missing', '@rosetta/no-such-package'), entry('unexported', 'node:path')];
     const registry = await frameworkRegistry({}, builtins);
     const missing = await registry.get('missing')!.resolve();
     await expect(missing.load()).rejects.toThrow(BackendUnavailableError);
-    await expect(missing.load()).rejects.toThrow(/cannot import @rosetta\/no-such-package \(not built yet\?/);
+    await expect(missing.load()).rejects.toThrow(/cannot import @rosetta\/no-such-package \(not built\?/);
     const unexported = await registry.get('unexported')!.resolve();
-    await expect(unexported.load()).rejects.toThrow(/node:path does not export the "unexported" framework yet/);
+    await expect(unexported.load()).rejects.toThrow(/node:path does not export the "unexported" framework/);
+    // The reason says what the framework needs and the command that enables it.
+    await expect(unexported.load()).rejects.toThrow(/\(unexported: it needs a GPU; to enable it run `npx rosetta setup unexported`/);
   });
 });

@@ -1,12 +1,14 @@
 /**
  * Framework name -> the adapter that implements it, in the manner of ONNX Runtime JS's
- * backend registry. Built-in adapters are imported only when asked for, so a backend
- * whose native library is missing costs nothing to the others. Further adapters plug in
+ * backend registry. The built-in frameworks are the catalogue's (frameworks.json). Their
+ * adapters are imported only when asked for, so a backend whose native library is
+ * missing costs nothing to the others. Further adapters plug in
  * through ROSETTA_FRAMEWORKS (comma-separated module paths or package names, each
  * exporting `framework` or `frameworks`), which is how tests add a trivial one.
  */
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { enableHint, FRAMEWORKS, type FrameworkEntry } from './catalogue.js';
 import { BackendUnavailableError, type Framework } from './framework.js';
 
 export interface RegisteredFramework {
@@ -14,52 +16,11 @@ export interface RegisteredFramework {
   readonly description: string;
   /** The package or module the adapter comes from. */
   readonly module: string;
+  /** The catalogue's declaration; absent for plugins. */
+  readonly entry?: FrameworkEntry;
   /** Imports the adapter; a missing package or export becomes an unavailable framework, not a crash. */
   resolve(): Promise<Framework>;
 }
-
-export interface Builtin {
-  readonly name: string;
-  readonly module: string;
-  /** Named exports to look in, after the `frameworks` list. */
-  readonly exports: readonly string[];
-  readonly description: string;
-}
-
-// The module names are data, not import() literals: the backends depend on the harness,
-// and a literal would make the harness depend on them back in Nx's project graph.
-const BUILTINS: readonly Builtin[] = [
-  {
-    name: 'tfjs-node-gpu',
-    module: '@rosetta/tfjs-node-gpu',
-    exports: ['framework'],
-    description: 'TensorFlow.js on libtensorflow 2.9.1 with CUDA 11.2 and cuDNN 8.1 (NVIDIA GPU)',
-  },
-  {
-    name: 'tfjs-wasm',
-    module: '@rosetta/tfjs-wasm',
-    exports: ['framework'],
-    description: 'TensorFlow.js WebAssembly backend (XNNPACK), plus the training kernels it lacks',
-  },
-  {
-    name: 'tfjs-cpu',
-    module: '@rosetta/tfjs-cpu',
-    exports: ['framework'],
-    description: 'TensorFlow.js plain JavaScript backend: the slow correctness reference',
-  },
-  {
-    name: 'onnxruntime-cuda',
-    module: '@rosetta/onnxruntime',
-    exports: ['cudaFramework'],
-    description: 'ONNX Runtime 1.29.0 training graphs generated in TypeScript, CUDA execution provider',
-  },
-  {
-    name: 'onnxruntime-cpu',
-    module: '@rosetta/onnxruntime',
-    exports: ['cpuFramework'],
-    description: 'ONNX Runtime 1.29.0 training graphs generated in TypeScript, CPU execution provider',
-  },
-];
 
 /** A framework that can only say why it cannot run; its load() becomes `status: "unavailable"`. */
 function unavailable(name: string, description: string, reason: string): Framework {
@@ -91,30 +52,51 @@ function exportedFrameworks(module: Record<string, unknown>, names: readonly str
   return found;
 }
 
-function builtinEntry(builtin: Builtin): RegisteredFramework {
+/**
+ * A catalogue framework's adapter, whose `load()` adds to an unavailable backend's reason
+ * what it needs and the command that enables it: that reason is what `rosetta train`
+ * records and `rosetta frameworks` prints.
+ */
+function withEnableHint(framework: Framework, entry: FrameworkEntry): Framework {
   return {
-    name: builtin.name,
-    description: builtin.description,
-    module: builtin.module,
+    name: framework.name,
+    description: framework.description,
+    async load() {
+      try {
+        return await framework.load();
+      } catch (error) {
+        if (error instanceof Error && error.name === 'BackendUnavailableError') {
+          throw new BackendUnavailableError(`${error.message} (${entry.name}: ${enableHint(entry)})`);
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+function builtinEntry(entry: FrameworkEntry): RegisteredFramework {
+  return {
+    name: entry.name,
+    description: entry.description,
+    module: entry.package,
+    entry,
     async resolve() {
       let module: Record<string, unknown>;
+      // The package name is data, not an import() literal: the backends depend on the
+      // harness, and a literal would make the harness depend on them back in Nx's graph.
       try {
-        module = (await import(builtin.module)) as Record<string, unknown>;
+        module = (await import(entry.package)) as Record<string, unknown>;
       } catch (error) {
-        return unavailable(
-          builtin.name,
-          builtin.description,
-          `cannot import ${builtin.module} (not built yet? run "npx nx run-many -t build"): ${(error as Error).message}`,
+        return withEnableHint(
+          unavailable(entry.name, entry.description, `cannot import ${entry.package} (not built? run "npx tsc -b"): ${(error as Error).message}`),
+          entry,
         );
       }
-      const framework = exportedFrameworks(module, builtin.exports).find((f) => f.name === builtin.name);
-      return (
+      const framework = exportedFrameworks(module, [entry.export]).find((f) => f.name === entry.name);
+      return withEnableHint(
         framework ??
-        unavailable(
-          builtin.name,
-          builtin.description,
-          `${builtin.module} does not export the "${builtin.name}" framework yet (expected in \`frameworks\` or as ${builtin.exports.join(', ')})`,
-        )
+          unavailable(entry.name, entry.description, `${entry.package} does not export the "${entry.name}" framework (expected as \`${entry.export}\`)`),
+        entry,
       );
     },
   };
@@ -150,7 +132,7 @@ async function pluginEntries(list: string): Promise<RegisteredFramework[]> {
  */
 export async function frameworkRegistry(
   env: NodeJS.ProcessEnv = process.env,
-  builtins: readonly Builtin[] = BUILTINS,
+  builtins: readonly FrameworkEntry[] = FRAMEWORKS,
 ): Promise<Map<string, RegisteredFramework>> {
   const registry = new Map<string, RegisteredFramework>(builtins.map((b) => [b.name, builtinEntry(b)]));
   for (const plugin of await pluginEntries(env['ROSETTA_FRAMEWORKS'] ?? '')) {
@@ -162,7 +144,7 @@ export async function frameworkRegistry(
 }
 
 export function builtinFrameworkNames(): string[] {
-  return BUILTINS.map((b) => b.name);
+  return FRAMEWORKS.map((f) => f.name);
 }
 
 /** Looks a framework up by name; an unknown name is an error listing the known ones. */

@@ -3,7 +3,7 @@
  * the CPU or on the CUDA execution provider.
  */
 import { createRequire } from 'node:module';
-import { detectGpu, type Backend, type Framework, type ModelOptions } from '@rosetta/harness';
+import { describeFramework, detectGpu, type Backend, type Framework, type ModelOptions } from '@rosetta/harness';
 import { OPSET } from '@rosetta/onnx-graph';
 import { cnnProgram } from './cnn.js';
 import type { TrainingProgram } from './program.js';
@@ -64,14 +64,8 @@ export function ortFramework(name: ProviderName, description: string, stepsPerRu
   };
 }
 
-export const cpuFramework = ortFramework(
-  'cpu',
-  'ONNX Runtime 1.29.0 training graphs generated in TypeScript, CPU execution provider',
-);
+export const cpuFramework = ortFramework('cpu', describeFramework('onnxruntime-cpu'));
 
-export const cudaFramework = ortFramework(
-  'cuda',
-  'ONNX Runtime 1.29.0 training graphs generated in TypeScript, CUDA execution provider',
-);
+export const cudaFramework = ortFramework('cuda', describeFramework('onnxruntime-cuda'));
 
 export const frameworks: readonly Framework[] = [cpuFramework, cudaFramework];

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
-import type { Framework } from '@rosetta/harness';
+import { describeFramework, type Framework } from '@rosetta/harness';
 import { createTfjsBackend } from '@rosetta/tfjs';
 import { registerFastKernels } from './register-fast-kernels.js';
 
@@ -13,7 +13,7 @@ export { FAST_KERNELS, registerFastKernels, stockKernel } from './register-fast-
 
 export const framework: Framework = {
   name: 'tfjs-cpu',
-  description: 'TensorFlow.js plain JavaScript backend (three training kernels replaced): the correctness reference',
+  description: describeFramework('tfjs-cpu'),
   load: () => {
     registerFastKernels();
     return createTfjsBackend(tf, {

@@ -12,7 +12,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
-import { BackendUnavailableError, type Framework } from '@rosetta/harness';
+import { BackendUnavailableError, describeFramework, type Framework } from '@rosetta/harness';
 import { createTfjsBackend } from '@rosetta/tfjs';
 
 /** A variable, not an import() literal: the package may be absent and brings no types then. */
@@ -24,7 +24,7 @@ interface TensorflowBackend {
 
 export const framework: Framework = {
   name: 'tfjs-node-gpu',
-  description: 'TensorFlow.js on libtensorflow 2.9.1 with CUDA 11.2 and cuDNN 8.1 (NVIDIA GPU)',
+  description: describeFramework('tfjs-node-gpu'),
   async load() {
     let loaded: { version?: Record<string, string> };
     try {

@@ -6,13 +6,13 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
-import { BackendUnavailableError, type Framework } from '@rosetta/harness';
+import { BackendUnavailableError, describeFramework, type Framework } from '@rosetta/harness';
 import { createTfjsBackend } from '@rosetta/tfjs';
 import { describeWasmRuntime, startWasm, stopWasm, type WasmOptions } from './wasm-runtime.js';
 
 export const framework: Framework = {
   name: 'tfjs-wasm',
-  description: 'TensorFlow.js WebAssembly backend (XNNPACK, SIMD, threads in Node), plus the training kernels it lacks',
+  description: describeFramework('tfjs-wasm'),
   async load() {
     let runtime;
     try {
