@@ -1,18 +1,22 @@
 /**
  * One Jupyter notebook (nbformat 4.5) per framework family and model: a Markdown cell
- * naming each step, then that step's code exactly as it stands in the model source, and
- * under the evaluate step the latest recorded results of every backend that runs it.
+ * naming each step, then that step's code exactly as it stands in the model source; at the
+ * end, every recorded run of the family's backends (tfjs-cpu, tfjs-wasm, ... all run the
+ * same source) with its printed lines, results and environment as cell outputs.
  *
  * Kernel: Deno. Its Jupyter kernel (`deno jupyter`) is maintained with Deno itself and
  * runs TypeScript without a build step, where tslab, the other TypeScript kernel, has had
  * no release in years. The cells are for reading; the numbers come from `rosetta train`,
  * and the notebook says so rather than pretending it was executed.
  */
-import type { ICell, ICodeCell, IMarkdownCell, INotebookContent, IStream, MultilineString } from '@jupyterlab/nbformat';
-import type { ModelName, Result } from '@rosetta/harness';
+import type { ICell, INotebookContent } from '@jupyterlab/nbformat';
+import type { ModelName } from '@rosetta/harness';
 import type { FrameworkFamily } from './families.js';
-import { integer, milliseconds, percent, rate, seconds } from './format.js';
+import { codeCell, markdownCell } from './notebook-cells.js';
+import { recordedRunCells, runsSummary, type RecordedRun } from './notebook-run.js';
 import { STEPS, type SourceSteps } from './steps.js';
+
+export { joinSource, lines } from './notebook-cells.js';
 
 export const KERNEL_METADATA = {
   kernelspec: { name: 'deno', display_name: 'Deno', language: 'typescript' },
@@ -26,76 +30,56 @@ export const KERNEL_METADATA = {
   },
 } as const;
 
-/** Jupyter stores text as lines that keep their newline, except the last. */
-export function lines(text: string): string[] {
-  return text.split(/(?<=\n)/);
-}
-
-/** Joins a cell's source back into one string (the inverse of `lines`). */
-export function joinSource(source: MultilineString): string {
-  return Array.isArray(source) ? source.join('') : source;
-}
-
-function markdown(id: string, text: string): IMarkdownCell {
-  return { id, cell_type: 'markdown', metadata: {}, source: lines(text) };
-}
-
-function code(id: string, text: string, outputs: IStream[] = []): ICodeCell {
-  return { id, cell_type: 'code', metadata: {}, execution_count: null, outputs, source: lines(text) };
-}
-
-/** One backend's recorded run, as plain text for the evaluate cell's output. */
-export function describeRun(result: Result, file: string): string {
-  const when = `${result.env.startedAt} on ${result.env.hostname}`;
-  if (result.status !== 'ok') return `${result.framework}: ${result.status} (${when}): ${result.reason ?? 'no reason recorded'}\n  from ${file}\n`;
-  const env = `${result.env.backend} on ${result.env.device}; Node ${result.env.node}, ${result.env.os}, ${result.env.cpu.model} (${result.env.cpu.cores} cores), GPU ${result.env.gpu ?? 'none'}`;
-  const config = `${result.epochs} epoch${result.epochs === 1 ? '' : 's'} x batch ${result.batchSize}, ${integer(result.trainSamples)} training / ${integer(result.testSamples)} test samples${result.dataset?.subset ? ' (dataset subset)' : ''}, seed ${result.seed}`;
-  return [
-    `${result.framework}: ok (${when}), from ${file}`,
-    `  ${env}`,
-    `  ${config}`,
-    `  test accuracy ${percent(result.testAccuracy)}, final training loss ${result.finalLoss?.toFixed(4) ?? '—'}`,
-    `  training ${seconds(result.trainSeconds)}, first epoch ${seconds(result.epochSeconds[0])}, steady epoch ${seconds(result.steadyEpochSeconds)}, median ${milliseconds(result.msPerStepMedian)}/step, ${rate(result.samplesPerSecond)} samples/s`,
-    '',
-  ].join('\n');
-}
-
 export interface NotebookInput {
   readonly family: FrameworkFamily;
   readonly model: ModelName;
   readonly modelTitle: string;
   readonly source: SourceSteps;
-  /** This family's results for this model, with the file each came from (relative path). */
-  readonly runs: readonly { result: Result; file: string }[];
+  /** This family's results for this model, with the file each came from (relative to the notebook). */
+  readonly runs: readonly RecordedRun[];
   /** Links from the notebook's folder: to the source file and to the side-by-side page. */
   readonly sourceLink: string;
   readonly sideBySideLink: string;
 }
 
-export function buildNotebook(input: NotebookInput): INotebookContent {
-  const { family, model, modelTitle, source, runs, sourceLink, sideBySideLink } = input;
-  const recorded =
-    runs.length > 0
-      ? `Recorded by \`rosetta train\`, not by running this notebook:\n\n${runs.map(({ result, file }) => describeRun(result, file)).join('\n')}`
-      : `No recorded run yet: \`rosetta train --framework <${family.id} backend> --model ${model}\` writes one, and \`rosetta report\` puts it here.\n`;
+function recordedRunsIntro(family: FrameworkFamily, model: ModelName, runs: readonly RecordedRun[]): string {
+  if (runs.length === 0) {
+    return `## Recorded runs\n\nNone yet: \`rosetta train --framework <${family.id} backend> --model ${model}\` records one, and \`rosetta report\` puts it here.`;
+  }
+  const backends = runs.map(({ result }) => `\`${result.framework}\``);
+  const count = runs.length === 1 ? `one ${family.title} backend, ${backends[0]}` : `${runs.length} ${family.title} backends: ${backends.join(', ')}`;
+  return [
+    '## Recorded runs',
+    '',
+    `The code above ran on ${count}. Each run below is one results file written by \`rosetta train\`; ` +
+      '`rosetta report` put its contents into the outputs of a cell that holds only a comment: they are that run\'s ' +
+      'recorded output (the lines it printed, its results, its machine), with its file and start time, not the output ' +
+      'of executing this notebook.',
+    '',
+    runsSummary(runs),
+  ].join('\n');
+}
 
+export function buildNotebook(input: NotebookInput): INotebookContent {
+  const { family, model, modelTitle, source, sourceLink, sideBySideLink } = input;
+  const runs = [...input.runs].sort((a, b) => a.result.framework.localeCompare(b.result.framework));
   const cells: ICell[] = [
-    markdown(
+    markdownCell(
       'title',
       `# ${family.title} — ${modelTitle}\n\n` +
         `Generated by \`rosetta report\` from [\`${source.file}\`](${sourceLink}): each code cell below is one step ` +
         `region of that file, verbatim, in the order every framework follows. Do not edit this notebook; edit the ` +
         `source and run \`rosetta report\`. The same steps of the other frameworks: [side by side](${sideBySideLink}).\n\n` +
-        `The output under *Evaluate* is the latest result recorded by \`rosetta train\` for each ${family.title} backend, ` +
-        `with its date and machine; the notebook itself has not been executed.`,
+        `The code cells have not been executed here. Under *Recorded runs* at the end are the runs \`rosetta train\` ` +
+        `recorded for each ${family.title} backend, as outputs labelled with their results file and date.`,
     ),
   ];
-  if (source.preamble) cells.push(markdown('imports-title', '## Imports'), code('imports', source.preamble));
+  if (source.preamble) cells.push(markdownCell('imports-title', '## Imports'), codeCell('imports', source.preamble));
   STEPS.forEach((step, index) => {
     const id = step.name.replace(/[^a-z0-9]+/g, '-');
-    const outputs: IStream[] = step.name === 'evaluate' ? [{ output_type: 'stream', name: 'stdout', text: lines(recorded) }] : [];
-    cells.push(markdown(`${id}-title`, `## ${index + 1}. ${step.title}`), code(id, source.steps.get(step.name)!, outputs));
+    cells.push(markdownCell(`${id}-title`, `## ${index + 1}. ${step.title}`), codeCell(id, source.steps.get(step.name)!));
   });
+  cells.push(markdownCell('recorded-runs', recordedRunsIntro(family, model, runs)), ...runs.flatMap(recordedRunCells));
 
   return {
     nbformat: 4,

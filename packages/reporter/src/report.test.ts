@@ -75,8 +75,10 @@ describe('runReport on agreeing short runs', () => {
         expect(notebook.nbformat).toBe(4);
         expect(notebook.metadata.kernelspec?.name).toBe('deno');
         const source = await readFile(join(ws.root, family.sources[model]), 'utf8');
-        const code = notebook.cells.filter((cell) => cell.cell_type === 'code');
+        const recorded = notebook.cells.filter((cell) => (cell.metadata.tags as string[] | undefined)?.includes('recorded-run'));
+        const code = notebook.cells.filter((cell) => cell.cell_type === 'code' && !recorded.includes(cell));
         expect(code.map((cell) => cell.id)).toEqual(['imports', ...STEPS.map((step) => step.name.replace(/ /g, '-'))]);
+        expect(code.every((cell) => cell.cell_type === 'code' && cell.outputs.length === 0)).toBe(true);
         let from = 0;
         for (const cell of code) {
           const text = joinSource(cell.source);
@@ -86,12 +88,15 @@ describe('runReport on agreeing short runs', () => {
           expect(at, `${family.id}.${model} cell ${String(cell.id)}`).toBeGreaterThanOrEqual(from);
           from = at + text.length;
         }
-        const evaluate = code.at(-1)!;
-        const output = JSON.stringify(evaluate.outputs);
-        expect(output).toContain('Recorded by `rosetta train`, not by running this notebook');
-        const mine = AGREEING_RUNS.filter((run) => run.model === model && family.runs(run.framework));
-        for (const run of mine) expect(output).toContain(`${run.framework}: ${run.status ?? 'ok'}`);
-        for (const run of AGREEING_RUNS.filter((r) => !family.runs(r.framework))) expect(output).not.toContain(`${run.framework}:`);
+        // The family's recorded runs, one outputs-only cell each, after the steps; no other family's.
+        const mine = AGREEING_RUNS.filter((run) => run.model === model && family.runs(run.framework)).map((run) => run.framework).sort();
+        expect(recorded.map((cell) => cell.id)).toEqual(mine.map((framework) => `run-${framework}`));
+        expect(notebook.cells.indexOf(recorded[0]!)).toBeGreaterThan(notebook.cells.indexOf(code.at(-1)!));
+        for (const cell of recorded) {
+          const framework = String(cell.id).slice('run-'.length);
+          expect(joinSource(cell.source)).toContain(`from ../results/${framework}.${model}.json`);
+          expect(JSON.stringify(cell.outputs)).toContain(`Environment of ${framework}`);
+        }
       }
     }
     const sideBySide = await readFile(join(ws.notebooksDir, 'side-by-side.md'), 'utf8');
