@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageSplit, TokenSplit } from './dataset.js';
 import { loadDataset } from './load.js';
 import { readNpz } from './npz.js';
-import { SYNTHETIC_CIFAR_FILE, SYNTHETIC_IMDB_FILE, writeSyntheticMirror } from './synthetic.js';
+import { SYNTHETIC_CIFAR_FILE, SYNTHETIC_IMDB_FILE, syntheticImageSplit, syntheticTokenSplit, writeSyntheticMirror } from './synthetic.js';
 
 /**
  * Nearest class centroid: the simplest learner there is. If it beats chance on held-out
@@ -90,5 +90,14 @@ describe('writeSyntheticMirror', () => {
     const imdb = await loadDataset('imdb', { mirror, progress: false, log: () => {} });
     expect(nearestCentroidAccuracy(imageFeatures(cifar.train), imageFeatures(cifar.test), 10)).toBeGreaterThan(0.5); // chance 0.1
     expect(nearestCentroidAccuracy(tokenFeatures(imdb.train), tokenFeatures(imdb.test), 2)).toBeGreaterThan(0.65); // chance 0.5
+  });
+
+  it('gives the same training samples in memory (syntheticImageSplit, syntheticTokenSplit) as in the files', async () => {
+    const mirror = join(dir, 'memory');
+    await writeSyntheticMirror(mirror, { seed: 9, cifarTrain: 30, cifarTest: 10, imdbTrain: 20, imdbTest: 10 });
+    const cifar = await loadDataset('cifar10', { mirror, progress: false, log: () => {} });
+    const imdb = await loadDataset('imdb', { mirror, progress: false, log: () => {} });
+    expect(syntheticImageSplit(30, 9)).toEqual(cifar.train);
+    expect(syntheticTokenSplit(20, 9)).toEqual(imdb.train);
   });
 });

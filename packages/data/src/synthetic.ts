@@ -11,8 +11,9 @@ import { dirname, join } from 'node:path';
 import seedrandom from 'seedrandom';
 import { create as createTar } from 'tar';
 import { temporaryPath, writeFileAtomic } from './atomic.js';
-import { CIFAR_IMAGE_BYTES, CIFAR_RECORD_BYTES, type CifarBatchFile } from './cifar.js';
-import { IMDB_INDEX_FROM, IMDB_OOV, IMDB_START } from './imdb.js';
+import { CIFAR_IMAGE_BYTES, CIFAR_RECORD_BYTES, parseCifarRecords, type CifarBatchFile } from './cifar.js';
+import type { ImageSplit, TokenSplit } from './dataset.js';
+import { IMDB_INDEX_FROM, IMDB_OOV, IMDB_START, toTokenSplit } from './imdb.js';
 import type { Manifest, ManifestEntry } from './manifest.js';
 import { writeNpz } from './npz.js';
 
@@ -77,6 +78,20 @@ export async function writeSyntheticMirror(dir: string, options: SyntheticOption
   };
   await writeFileAtomic(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
+}
+
+/**
+ * The same generators as an in-memory split, without files: for benchmarks, which need the
+ * shared iterator's batches of the real shapes but not the download and parse path.
+ */
+export function syntheticImageSplit(count: number, seed: number | string): ImageSplit {
+  return parseCifarRecords([{ name: 'synthetic', bytes: cifarRecords(count, seedrandom(`${seed}/cifar10`)) }]);
+}
+
+/** Synthetic reviews after SPEC.md processing (last 150 tokens, padded at the end); see syntheticImageSplit. */
+export function syntheticTokenSplit(count: number, seed: number | string): TokenSplit {
+  const { reviews: texts, labels } = reviews(count, seedrandom(`${seed}/imdb`));
+  return toTokenSplit({ reviews: texts, labels: Uint8Array.from(labels, Number) });
 }
 
 /** Writes a gzipped tar of the given members (paths inside the archive), reproducibly and atomically. */
