@@ -43,6 +43,17 @@ export interface ModelOptions {
    * backends with static shapes build their graphs for it. Default: the model's SPEC batch.
    */
   readonly batchSize?: number;
+  /**
+   * Training steps per device call, for a backend that can run several (ONNX Runtime's
+   * Loop); a backend that cannot ignores it, and the model's `stepsPerRun` says what runs.
+   * Default: the backend's own choice. `rosetta bench --steps-per-run` sets it.
+   */
+  readonly stepsPerRun?: number;
+  /**
+   * The caller will call `profileKernels`: a backend whose profiler must be switched on
+   * when the model is built (ONNX Runtime's session profiling) does it then.
+   */
+  readonly profile?: boolean;
 }
 
 /**
@@ -52,6 +63,13 @@ export interface ModelOptions {
  * Throws to stop training (e.g. on a NaN loss); the adapter must let the error through.
  */
 export type StepReporter = (losses: Float32Array) => void;
+
+/** One kernel (TF.js) or operator (ONNX Runtime) execution, as the framework's own profiler timed it. */
+export interface KernelEvent {
+  /** Kernel name (TF.js) or op type (ONNX). */
+  readonly name: string;
+  readonly ms: number;
+}
 
 export interface TrainableModel {
   /**
@@ -64,6 +82,18 @@ export interface TrainableModel {
   /** Current parameters in the canonical layout (for parity checks and export). */
   weights(): Promise<Map<string, { shape: readonly number[]; data: Float32Array }>>;
   dispose(): void;
+  /**
+   * Training steps per `report` (an ONNX Loop over a chunk of K batches); 1 when absent.
+   * Benches count warm-up and timed steps in whole chunks of it.
+   */
+  readonly stepsPerRun?: number;
+  /**
+   * Optional: runs `train` (training on this model) under the framework's own profiler and
+   * returns every kernel or operator execution it recorded, in order. Benches only: a
+   * profiler slows the steps down. A backend that must switch profiling on at creation
+   * needs `ModelOptions.profile`, and may allow one call per model.
+   */
+  profileKernels?(train: () => Promise<void>): Promise<readonly KernelEvent[]>;
 }
 
 export interface Backend {

@@ -7,6 +7,8 @@ export * from './progress.js';
 export * from './environment.js';
 export * from './catalogue.js';
 export * from './registry.js';
+export * from './epoch.js';
 export * from './runner.js';
 export * from './bench.js';
+export * from './random-batch.js';
 export * from './difference.js';

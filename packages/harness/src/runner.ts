@@ -6,6 +6,7 @@
 import { batchCount, batches, loadDataset, type DatasetSource } from '@rosetta/data';
 import { join } from 'node:path';
 import { captureEnvironment, unloadedBackend } from './environment.js';
+import { trainOneEpoch } from './epoch.js';
 import type { Backend, BackendInfo, Framework, TrainableModel } from './framework.js';
 import { formatCount, formatDuration, formatStepTime, silentLog, TrainingProgress, type Log } from './progress.js';
 import { readResult, RESULTS_SCHEMA_VERSION, resultFileName, writeResult, type Result } from './results.js';
@@ -45,11 +46,6 @@ export interface TrainingRun {
   readonly file: string;
   /** What ended a run that is not `ok`. */
   readonly error?: unknown;
-}
-
-/** Thrown from the step reporter when a loss stops being a finite number. */
-export class DivergenceError extends Error {
-  override readonly name = 'DivergenceError';
 }
 
 /** Matches by name too: a plugin may carry its own copy of the harness module. */
@@ -147,35 +143,21 @@ async function train(options: TrainingOptions, state: RunState, log: Log, starte
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const epochStart = performance.now();
       const firstStep = clock.stepMilliseconds.length;
-      let lossSum = 0;
-      let steps = 0;
       clock.restart();
-      const iterator = batches(dataset.train, {
+      const { steps, lossSum } = await trainOneEpoch(model, {
+        framework: framework.name,
+        split: dataset.train,
+        input: backend.input,
         batchSize,
         seed,
-        epoch: epoch - 1,
-        shuffle: true,
-        layout,
-        labels,
+        epoch,
         limit: options.trainLimit,
-      });
-      await model.trainEpoch(iterator, (losses) => {
-        for (let i = 0; i < losses.length; i++) {
-          const loss = losses[i]!;
-          if (!Number.isFinite(loss)) {
-            throw new DivergenceError(
-              `training diverged: loss is ${loss} at epoch ${epoch}, step ${steps + i + 1} of ${stepsPerEpoch}`,
-            );
-          }
-          lossSum += loss;
-        }
-        steps += losses.length;
-        if (steps > stepsPerEpoch) throw new Error(`${framework.name} reported ${steps} steps in an epoch of ${stepsPerEpoch} batches`);
-        clock.lap(losses.length);
-        progress.steps(epoch, clock.stepMilliseconds);
+        onReport: (losses) => {
+          clock.lap(losses.length);
+          progress.steps(epoch, clock.stepMilliseconds);
+        },
       });
       const seconds = (performance.now() - epochStart) / 1000;
-      if (steps !== stepsPerEpoch) throw new Error(`${framework.name} reported ${steps} steps in an epoch of ${stepsPerEpoch} batches`);
       state.epochSeconds.push(seconds);
       state.epochLoss.push(lossSum / steps);
       const epochSteps = clock.stepMilliseconds.slice(firstStep);

@@ -9,7 +9,7 @@
  * padding excluded). Training is plain SGD with momentum, v = m v + g; w = w - lr v.
  */
 import type { Batch } from '@rosetta/data';
-import { BackendUnavailableError, type Backend, type Framework, type StepReporter, type TrainableModel } from '../framework.js';
+import { BackendUnavailableError, type Backend, type Framework, type KernelEvent, type StepReporter, type TrainableModel } from '../framework.js';
 import { CNN_SPEC, MODEL_SPECS, RNN_SPEC, type ModelName } from '../spec.js';
 
 type Visit = (feature: number, value: number) => void;
@@ -43,6 +43,8 @@ export class LinearModel implements TrainableModel {
     private readonly classes: number,
     private readonly learningRate: number,
     private readonly momentum: number,
+    /** Steps per report: K > 1 reports full chunks of K, and the rest one by one, as ONNX Runtime's Loop does. */
+    readonly stepsPerRun = 1,
   ) {
     this.kernel = new Float32Array(features * classes);
     this.bias = new Float32Array(classes);
@@ -90,7 +92,40 @@ export class LinearModel implements TrainableModel {
   }
 
   async trainEpoch(batches: Iterable<Batch>, report: StepReporter): Promise<void> {
-    for (const batch of batches) report(Float32Array.of(this.step(batch)));
+    let chunk: number[] = [];
+    for (const batch of batches) {
+      chunk.push(this.profiledStep(batch));
+      if (chunk.length === this.stepsPerRun) {
+        report(Float32Array.from(chunk));
+        chunk = [];
+      }
+    }
+    for (const loss of chunk) report(Float32Array.of(loss));
+  }
+
+  /**
+   * There is no profiler in plain TypeScript: this times each step as one "LinearStep"
+   * event, enough to carry a profile through the bench in tests.
+   */
+  async profileKernels(train: () => Promise<void>): Promise<readonly KernelEvent[]> {
+    const events: KernelEvent[] = [];
+    this.profile = events;
+    try {
+      await train();
+    } finally {
+      this.profile = null;
+    }
+    return events;
+  }
+
+  private profile: KernelEvent[] | null = null;
+
+  private profiledStep(batch: Batch): number {
+    if (this.profile === null) return this.step(batch);
+    const start = performance.now();
+    const loss = this.step(batch);
+    this.profile.push({ name: 'LinearStep', ms: performance.now() - start });
+    return loss;
   }
 
   async predict(batch: Batch): Promise<Float32Array> {
@@ -115,6 +150,8 @@ export interface LinearFrameworkOptions {
   readonly momentum: number;
   /** When set, load() fails with this reason, as a backend without its library would. */
   readonly unavailableReason?: string;
+  /** Steps per report unless ModelOptions.stepsPerRun asks for another (default 1). */
+  readonly stepsPerRun?: number;
 }
 
 export function linearFramework(options: LinearFrameworkOptions): Framework {
@@ -127,8 +164,11 @@ export function linearFramework(options: LinearFrameworkOptions): Framework {
       deviations: ['test adapter: a linear softmax classifier, not the SPEC.md model; ignores the shared initial weights'],
     },
     input: { layout: 'NCHW', labels: 'sparse' },
-    createModel: async ({ model }) =>
-      new LinearModel(featureCount(model), MODEL_SPECS[model].classes, options.learningRate, options.momentum),
+    createModel: async ({ model, stepsPerRun }) =>
+      new LinearModel(
+        featureCount(model), MODEL_SPECS[model].classes, options.learningRate, options.momentum,
+        stepsPerRun ?? options.stepsPerRun ?? 1,
+      ),
   };
   return {
     name: options.name,
@@ -140,7 +180,10 @@ export function linearFramework(options: LinearFrameworkOptions): Framework {
   };
 }
 
-/** The plugin's frameworks: one that learns, one that diverges, one that cannot load. */
+/**
+ * The plugin's frameworks: one that learns, one that diverges, one that cannot load, and
+ * one that reports its steps in chunks of 4 (a backend with an ONNX Loop, for the bench).
+ */
 export const frameworks: Framework[] = [
   linearFramework({ name: 'linear', learningRate: 0.01, momentum: 0.9 }),
   // An infinite learning rate makes the first update's weights infinite, so the second
@@ -152,4 +195,5 @@ export const frameworks: Framework[] = [
     momentum: 0.9,
     unavailableReason: 'linear-unavailable: this test backend never loads (stands in for a missing native library)',
   }),
+  linearFramework({ name: 'linear-chunked', learningRate: 0.01, momentum: 0.9, stepsPerRun: 4 }),
 ];
