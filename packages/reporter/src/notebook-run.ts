@@ -84,9 +84,16 @@ function environmentRows(result: Result): Rows {
 /** The same numbers, in the same formats, as the results table. */
 function resultRows(result: Result): Rows {
   const dataset = result.dataset ? `${result.dataset.name}${result.dataset.subset ? ' (subset)' : ''}${result.dataset.synthetic ? ' (synthetic)' : ''}` : 'not loaded';
+  const plan = `${result.epochs} epoch${result.epochs === 1 ? '' : 's'} × batch ${result.batchSize}`;
+  const settings = `seed ${result.seed}, dropout ${result.dropout ? 'on' : 'off'}`;
   const rows: Rows = [
     ['status', result.status === 'ok' ? 'ok' : `${result.status}: ${result.reason ?? 'no reason recorded'}`],
-    ['run', `${result.epochs} epoch${result.epochs === 1 ? '' : 's'} × batch ${result.batchSize}, ${integer(result.trainSamples)} training / ${integer(result.testSamples)} test samples of ${dataset}, seed ${result.seed}, dropout ${result.dropout ? 'on' : 'off'}`],
+    [
+      'run',
+      result.trainSamples > 0
+        ? `${plan}, ${integer(result.trainSamples)} training / ${integer(result.testSamples)} test samples of ${dataset}, ${settings}`
+        : `${plan} asked for, ${settings}; stopped before any data was loaded`,
+    ],
   ];
   if (result.status === 'ok') {
     rows.push(
@@ -104,7 +111,8 @@ function resultRows(result: Result): Rows {
 
 function plainTable(title: string, rows: Rows): string {
   const width = Math.max(...rows.map(([label]) => label.length));
-  return [title, ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`)].join('\n');
+  // A value of several lines (a failure reason) keeps to its column.
+  return [title, ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value.replace(/\n/g, `\n  ${' '.repeat(width)}  `)}`)].join('\n');
 }
 
 /** Every output names its run, so that it still says where it came from when copied on its own. */
