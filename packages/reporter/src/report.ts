@@ -7,8 +7,8 @@
 import { dirname, join, relative, sep } from 'node:path';
 import { writeFileAtomic } from '@rosetta/data';
 import { resultFileName, type ModelName, type Result } from '@rosetta/harness';
-import { analyse, MODELS } from './analysis.js';
-import { renderCharts } from './charts.js';
+import { analyse, MODELS, type Analysis } from './analysis.js';
+import { renderCharts, type Chart } from './charts.js';
 import { FAMILIES, type FrameworkFamily } from './families.js';
 import { notebookProblems } from './nbformat-schema.js';
 import { renderNotebookIndex } from './notebook-index.js';
@@ -16,6 +16,7 @@ import { buildNotebook } from './notebook.js';
 import { readMarkedReadme, replaceSection } from './readme-section.js';
 import { readResultsDir } from './results-dir.js';
 import { renderSideBySide, type SideBySideModel } from './side-by-side.js';
+import { renderSideBySidePage } from './side-by-side-page.js';
 import { readSteps, type SourceSteps } from './steps.js';
 import { renderTables } from './table.js';
 
@@ -86,7 +87,7 @@ function sourceOf(sources: Sources, family: FrameworkFamily, model: ModelName): 
 }
 
 /** The notebooks, the side-by-side page and their index, keyed by path; each notebook schema-checked. */
-function notebookOutputs(options: ReportOptions, families: readonly FrameworkFamily[], sources: Sources, results: readonly Result[]): Map<string, string> {
+async function notebookOutputs(options: ReportOptions, families: readonly FrameworkFamily[], sources: Sources, results: readonly Result[], analysis: Analysis, charts: readonly Chart[]): Promise<Map<string, string>> {
   const { workspaceRoot, resultsDir, notebooksDir } = options;
   const outputs = new Map<string, string>();
   const sourceLink = (family: FrameworkFamily, model: ModelName) => link(notebooksDir, join(workspaceRoot, family.sources[model]));
@@ -103,6 +104,7 @@ function notebookOutputs(options: ReportOptions, families: readonly FrameworkFam
     })),
   }));
   outputs.set(join(notebooksDir, 'side-by-side.md'), renderSideBySide(sideBySide, resultsLink));
+  outputs.set(join(notebooksDir, 'side-by-side.html'), await renderSideBySidePage({ models: sideBySide, analysis, charts, resultsLink, markdownLink: 'side-by-side.md' }));
   outputs.set(join(notebooksDir, 'README.md'), renderNotebookIndex(families, MODELS, resultsLink));
 
   for (const family of families) {
@@ -160,7 +162,7 @@ export async function runReport(options: ReportOptions): Promise<ReportOutcome> 
     join(resultsDir, 'README.md'),
     resultsPage(renderTables(analysis, 2), chartMarkdown(resultsDir), analysis.disagreements, link(resultsDir, join(notebooksDir, 'side-by-side.md'))),
   );
-  for (const [file, text] of notebookOutputs(options, families, sources, results)) outputs.set(file, text);
+  for (const [file, text] of await notebookOutputs(options, families, sources, results, analysis, charts)) outputs.set(file, text);
   if (readmeFile) {
     const { path, text } = readmeFile;
     outputs.set(path, replaceSection(text, readmeSection(path, options, renderTables(analysis, 3), chartMarkdown), path));
