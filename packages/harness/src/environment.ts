@@ -2,29 +2,11 @@
  * The machine a result was measured on, stored with every result: a time means little
  * without the CPU, the GPU and the library versions behind it.
  */
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
-import { promisify } from 'node:util';
 import type { BackendInfo } from './framework.js';
+import { describeGpu, detectGpu } from './gpu.js';
 import type { Environment } from './results.js';
-
-const run = promisify(execFile);
-
-/** The first GPU as nvidia-smi describes it, or null where there is none (or no driver). */
-export async function detectGpu(): Promise<string | null> {
-  try {
-    const { stdout } = await run('nvidia-smi', ['--query-gpu=name,memory.total,driver_version', '--format=csv,noheader'], {
-      timeout: 10_000,
-    });
-    const first = stdout.split('\n').find((line) => line.trim() !== '');
-    if (!first) return null;
-    const [name, memory, driver] = first.split(',').map((part) => part.trim());
-    return `${name} (${memory}, driver ${driver})`;
-  } catch {
-    return null;
-  }
-}
 
 async function osDescription(): Promise<string> {
   try {
@@ -53,19 +35,23 @@ export function unloadedBackend(framework: string): Pick<BackendInfo, 'backend' 
   return { backend: `${framework} (not loaded)`, device: 'none', versions: {} };
 }
 
+/** The CPU as results record it. */
+export function cpuInfo(): Environment['cpu'] {
+  return { model: os.cpus()[0]?.model.trim() ?? 'unknown', cores: os.availableParallelism() };
+}
+
 export async function captureEnvironment(
   backend: Pick<BackendInfo, 'backend' | 'device' | 'versions'>,
   startedAt: Date,
 ): Promise<Environment> {
-  const cpus = os.cpus();
   return {
     node: process.version,
     platform: process.platform,
     arch: process.arch,
     os: await osDescription(),
-    cpu: { model: cpus[0]?.model.trim() ?? 'unknown', cores: os.availableParallelism() },
+    cpu: cpuInfo(),
     memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
-    gpu: await detectGpu(),
+    gpu: await detectGpu().then((gpu) => gpu && describeGpu(gpu)),
     backend: backend.backend,
     device: backend.device,
     versions: { ...backend.versions, '@rosetta/harness': await ownVersion() },

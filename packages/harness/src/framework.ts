@@ -8,6 +8,7 @@
  */
 import type { Batch, ImageLayout, LabelFormat } from '@rosetta/data';
 import type { ModelName } from './spec.js';
+import type { Check, SetupOptions } from './diagnosis.js';
 import type { Weights } from './weights.js';
 
 /** What a loaded backend says about itself; stored in every results file. */
@@ -114,4 +115,11 @@ export interface Framework {
   readonly description: string;
   /** Loads native libraries / WASM binaries; throws BackendUnavailableError with the real reason. */
   load(): Promise<Backend>;
+  /**
+   * For a framework that needs more than `npm install`: each thing it needs, checked
+   * (`rosetta doctor`), in the order a user would fix them. Loading is checked separately.
+   */
+  diagnose?(): Promise<Check[]>;
+  /** Installs what `npm install` cannot (`rosetta setup <name>`); throws SetupError with what went wrong. */
+  setup?(options: SetupOptions): Promise<void>;
 }

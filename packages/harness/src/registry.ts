@@ -59,8 +59,7 @@ function exportedFrameworks(module: Record<string, unknown>, names: readonly str
  */
 function withEnableHint(framework: Framework, entry: FrameworkEntry): Framework {
   return {
-    name: framework.name,
-    description: framework.description,
+    ...framework,
     async load() {
       try {
         return await framework.load();

@@ -1,14 +1,13 @@
 /**
- * The results file: one JSON per (framework, model) run, `<framework>.<model>.json`.
- * Validated when written and when read, so the reporter never tabulates a malformed or
- * half-written run; `schemaVersion` changes whenever a field changes meaning.
+ * The results file: one JSON per run of one framework and model, filed by machine label
+ * (results-store.ts decides the names). Validated when written and when read, so the
+ * reporter never tabulates a malformed or half-written run; `schemaVersion` changes
+ * whenever a field changes meaning.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { writeFileAtomic } from '@rosetta/data';
 import { z } from 'zod';
 
-export const RESULTS_SCHEMA_VERSION = 1;
+export const RESULTS_SCHEMA_VERSION = 2;
 
 const finite = z.number().finite();
 const nonNegative = finite.nonnegative();
@@ -51,11 +50,34 @@ export const WeightsRecordSchema = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
 });
 
+/** The machine (or device) a run is filed under: results of several machines live side by side. */
+export const MachineLabelSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, ".", "_" and "-"');
+
+export const RunRecordSchema = z.object({
+  /** When the `rosetta train` command that made this run started: runs of one invocation belong together. */
+  invocation: z.string(),
+  /** This run's place among the invocation's repeats (`--repeat N`), from 1. */
+  repeat: z.number().int().positive(),
+  repeats: z.number().int().positive(),
+});
+
+/** Inference, timed by the runner apart from training (SPEC.md times only training). */
+export const InferenceRecordSchema = z.object({
+  /** Throughput at the training batch size over the test batches, after a warm-up. */
+  batchSize: z.number().int().positive(),
+  samplesPerSecond: nonNegative,
+  /** Median latency of one sample alone (batch 1), after a warm-up. */
+  latencyMsMedian: nonNegative,
+  latencySamples: z.number().int().positive(),
+});
+
 export const ResultSchema = z
   .object({
     schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
     framework: z.string().min(1),
     model: z.enum(['cnn', 'rnn']),
+    label: MachineLabelSchema,
+    run: RunRecordSchema,
     status: z.enum(['ok', 'unavailable', 'failed']),
     /** Why the run is not `ok`; null when it is. */
     reason: z.string().nullable(),
@@ -76,6 +98,7 @@ export const ResultSchema = z
     finalLoss: finite.nullable(),
     testAccuracy: z.number().min(0).max(1).nullable(),
     evalSeconds: nonNegative.nullable(),
+    inference: InferenceRecordSchema.nullable(),
     seed: z.number().int(),
     dropout: z.boolean(),
     /** Departures from SPEC.md, stated by the backend. */
@@ -101,14 +124,12 @@ export const ResultSchema = z
   });
 
 export type Result = z.infer<typeof ResultSchema>;
+export type RunRecord = z.infer<typeof RunRecordSchema>;
+export type InferenceRecord = z.infer<typeof InferenceRecordSchema>;
 export type Environment = z.infer<typeof EnvironmentSchema>;
 
 export class ResultFileError extends Error {
   override readonly name = 'ResultFileError';
-}
-
-export function resultFileName(framework: string, model: string): string {
-  return `${framework}.${model}.json`;
 }
 
 function describe(error: z.ZodError): string {
@@ -132,13 +153,11 @@ export async function readResult(file: string): Promise<Result> {
   return parseResult(await readFile(file, 'utf8'), file);
 }
 
-/** Validates, then writes `<dir>/<framework>.<model>.json` atomically; returns the path. */
-export async function writeResult(dir: string, result: Result): Promise<string> {
+/** Validates a result about to be written; the error names the run and every problem. */
+export function validateResult(result: Result): Result {
   const parsed = ResultSchema.safeParse(result);
   if (!parsed.success) {
     throw new ResultFileError(`refusing to write an invalid result for ${result.framework}/${result.model}: ${describe(parsed.error)}`);
   }
-  const file = join(dir, resultFileName(result.framework, result.model));
-  await writeFileAtomic(file, `${JSON.stringify(parsed.data, null, 2)}\n`);
-  return file;
+  return parsed.data;
 }

@@ -37,6 +37,8 @@ function options(framework: Framework, outDir: string, extra: Partial<TrainingOp
     epochs: 3,
     seed: 1,
     outDir,
+    label: 'test-cpu-2-cores',
+    run: { invocation: '2026-01-01T00:00:00.000Z', repeat: 1, repeats: 1 },
     dropout: true,
     mirror,
     cacheDir: join(dir, 'cache'),
@@ -97,7 +99,7 @@ describe('runTraining', () => {
     // A second run in the same directory estimates its length from the first before starting.
     const again = recorder();
     await runTraining({ ...options(linear, out), log: again });
-    expect(again.lines.some((l) => l.startsWith(`previous result ${run.file}: ~`))).toBe(true);
+    expect(again.lines.some((l) => l.startsWith('previous result test-cpu-2-cores/linear.cnn: ~'))).toBe(true);
   });
 
   it('learns the synthetic reviews too', async () => {
@@ -132,7 +134,7 @@ describe('runTraining', () => {
     expect(result.reason).toMatch(/^training diverged: loss is (NaN|-?Infinity) at epoch 1, step 2 of 10$/);
     expect(result.trainSeconds).toBeNull();
     expect(result.testAccuracy).toBeNull();
-    expect(await readdir(out)).toEqual(['linear-diverging.cnn.json']);
+    expect(await readdir(join(out, 'test-cpu-2-cores'))).toEqual(['linear-diverging.cnn.json']);
   });
 
   it('fails a run whose adapter skips batches, and one whose data cannot be found', async () => {

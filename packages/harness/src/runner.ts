@@ -4,12 +4,12 @@
  * same timer boundaries (SPEC.md "What the training time includes"), same evaluation.
  */
 import { batchCount, batches, loadDataset, type DatasetSource } from '@rosetta/data';
-import { join } from 'node:path';
 import { captureEnvironment, unloadedBackend } from './environment.js';
 import { trainOneEpoch } from './epoch.js';
 import type { Backend, BackendInfo, Framework, TrainableModel } from './framework.js';
 import { formatCount, formatDuration, formatStepTime, silentLog, TrainingProgress, type Log } from './progress.js';
-import { readResult, RESULTS_SCHEMA_VERSION, resultFileName, writeResult, type Result } from './results.js';
+import { RESULTS_SCHEMA_VERSION, type Result, type RunRecord } from './results.js';
+import { previousOkResult, recordRun } from './results-store.js';
 import { MODEL_SPECS, type ModelName } from './spec.js';
 import { median, StepClock, summarizeTimes } from './timing.js';
 import { initialWeights, weightsSha256 } from './weights.js';
@@ -25,8 +25,12 @@ export interface TrainingOptions {
   readonly trainLimit?: number;
   readonly testLimit?: number;
   readonly seed: number;
-  /** Directory of the results files. */
+  /** Results directory; the run is filed under `<outDir>/<label>/` (results-store.ts). */
   readonly outDir: string;
+  /** The machine or device the run is filed under (results-store.ts, defaultMachineLabel). */
+  readonly label: string;
+  /** Which invocation and repeat this run is. */
+  readonly run: RunRecord;
   /** False for step-by-step comparisons: dropout masks are framework-private. */
   readonly dropout: boolean;
   /** Dataset cache directory and mirror, passed to the data package. */
@@ -44,6 +48,8 @@ export interface TrainingRun {
   readonly result: Result;
   /** The results file written. */
   readonly file: string;
+  /** For a run that is not ok: the earlier ok result it was written beside, untouched. */
+  readonly kept?: string;
   /** What ended a run that is not `ok`. */
   readonly error?: unknown;
 }
@@ -76,16 +82,6 @@ function argmaxMatches(logits: Float32Array, labels: Int32Array, classes: number
     if (best === labels[i]) correct++;
   }
   return correct;
-}
-
-async function previousStepTime(file: string): Promise<number | null> {
-  try {
-    const previous = await readResult(file);
-    return previous.status === 'ok' ? previous.msPerStepMedian : null;
-  } catch {
-    // No previous run (or an unreadable one): there is simply no early estimate.
-    return null;
-  }
 }
 
 async function train(options: TrainingOptions, state: RunState, log: Log, startedAt: Date): Promise<Result> {
@@ -131,9 +127,8 @@ async function train(options: TrainingOptions, state: RunState, log: Log, starte
       ...(options.hint === undefined ? {} : { hint: options.hint }),
       ...(options.statusIntervalMs === undefined ? {} : { statusIntervalMs: options.statusIntervalMs }),
     });
-    const previousFile = join(options.outDir, resultFileName(framework.name, modelName));
-    const previousMs = await previousStepTime(previousFile);
-    if (previousMs !== null) progress.previousRun(previousMs, previousFile);
+    const previous = await previousOkResult(options.outDir, options.label, framework.name, modelName);
+    if (previous?.msPerStepMedian != null) progress.previousRun(previous.msPerStepMedian, `${options.label}/${framework.name}.${modelName}`);
 
     // Everything from here to the end of the last epoch is inside the timer (SPEC.md):
     // the per-epoch shuffle and batch assembly happen as the iterator is consumed.
@@ -216,6 +211,8 @@ function baseResult(options: TrainingOptions, state: RunState, env: Result['env'
     schemaVersion: RESULTS_SCHEMA_VERSION,
     framework: options.framework.name,
     model: options.model,
+    label: options.label,
+    run: { ...options.run },
     status: 'failed',
     reason: null,
     epochs: options.epochs,
@@ -231,6 +228,7 @@ function baseResult(options: TrainingOptions, state: RunState, env: Result['env'
     finalLoss: null,
     testAccuracy: null,
     evalSeconds: null,
+    inference: null,
     seed: options.seed,
     dropout: options.dropout,
     deviations: [...(state.info?.deviations ?? [])],
@@ -242,11 +240,12 @@ function baseResult(options: TrainingOptions, state: RunState, env: Result['env'
 }
 
 /**
- * Trains one model on one framework and writes `<outDir>/<framework>.<model>.json`.
+ * Trains one model on one framework and files the result under `<outDir>/<label>/`.
  * Never throws for the run's own outcome: an unavailable backend gives an `unavailable`
  * result, any other error a `failed` one (with the epochs completed so far); only a
- * failure to write the result itself escapes. The file is written atomically, so a run
- * killed midway leaves the previous file, never half of a new one.
+ * failure to write the result itself escapes. A run that is not ok never replaces an ok
+ * result (results-store.ts), and files are written atomically, so a run killed midway
+ * leaves the previous files as they were.
  */
 export async function runTraining(options: TrainingOptions): Promise<TrainingRun> {
   const log = options.log ?? silentLog;
@@ -264,7 +263,8 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRun
     result = { ...baseResult(options, state, env), status, reason };
     log.info(`${options.framework.name} ${options.model}: ${status}: ${result.reason}`);
   }
-  const file = await writeResult(options.outDir, result);
-  log.info(`wrote ${file}`);
-  return failure === undefined ? { result, file } : { result, file, error: failure };
+  const recorded = await recordRun(options.outDir, result);
+  const { file, kept } = recorded;
+  log.info(kept === undefined ? `wrote ${file}` : `wrote ${file}; the earlier ok result ${kept} is kept`);
+  return { result: recorded.result, file, ...(kept === undefined ? {} : { kept }), ...(failure === undefined ? {} : { error: failure }) };
 }

@@ -3,10 +3,11 @@
  * the CPU or on the CUDA execution provider.
  */
 import { createRequire } from 'node:module';
-import { describeFramework, detectGpu, type Backend, type Framework, type ModelOptions } from '@rosetta/harness';
+import { describeFramework, describeGpu, detectGpu, type Backend, type Framework, type ModelOptions } from '@rosetta/harness';
 import { OPSET } from '@rosetta/onnx-graph';
 import { cnnProgram } from './cnn.js';
 import type { TrainingProgram } from './program.js';
+import { diagnoseCuda, setupCuda } from './cuda-libraries.js';
 import { checkProvider, provider, type ProviderName } from './provider.js';
 import { rnnProgram } from './rnn.js';
 import { OrtTrainer } from './trainer.js';
@@ -17,7 +18,8 @@ import { OrtTrainer } from './trainer.js';
  * optimiser state stay on the device for 32 steps (not measured: no GPU here). On the CPU a
  * `run` still allocates every output and onnxruntime-node copies it into a JavaScript buffer,
  * 45 MB of GRU state per step; 8 steps per run took less CPU time per step than 1 (GRU about
- * 20 % less, CNN about the same; bench-main.ts, README.md).
+ * 20 % less, CNN about the same; `rosetta bench --framework onnxruntime-cpu --steps-per-run 1,8`,
+ * README.md).
  */
 export const STEPS_PER_RUN: Readonly<Record<ProviderName, number>> = { cpu: 8, cuda: 32 };
 
@@ -32,8 +34,8 @@ function packageVersion(name: string): string {
 }
 
 /**
- * An ONNX Runtime framework on one provider. `stepsPerRun` overrides STEPS_PER_RUN, for
- * measuring the choice (bench-main.ts).
+ * An ONNX Runtime framework on one provider. `stepsPerRun` overrides STEPS_PER_RUN, and
+ * ModelOptions.stepsPerRun overrides both for one model (`rosetta bench --steps-per-run`).
  */
 export function ortFramework(name: ProviderName, description: string, stepsPerRun = STEPS_PER_RUN[name]): Framework {
   const framework = `onnxruntime-${name}`;
@@ -43,7 +45,8 @@ export function ortFramework(name: ProviderName, description: string, stepsPerRu
     async load(): Promise<Backend> {
       const p = provider(name);
       await checkProvider(p);
-      const device = name === 'cpu' ? 'cpu' : ((await detectGpu()) ?? 'CUDA device 0');
+      const gpu = name === 'cpu' ? null : await detectGpu();
+      const device = name === 'cpu' ? 'cpu' : gpu ? describeGpu(gpu) : 'CUDA device 0';
       return {
         info: {
           framework,
@@ -58,7 +61,8 @@ export function ortFramework(name: ProviderName, description: string, stepsPerRu
           ],
         },
         input: { layout: 'NCHW', labels: 'sparse' },
-        createModel: (options) => OrtTrainer.create(buildProgram(options), p, { stepsPerRun }),
+        createModel: (options) =>
+          OrtTrainer.create(buildProgram(options), p, { stepsPerRun: options.stepsPerRun ?? stepsPerRun, profile: options.profile ?? false }),
       };
     },
   };
@@ -66,6 +70,10 @@ export function ortFramework(name: ProviderName, description: string, stepsPerRu
 
 export const cpuFramework = ortFramework('cpu', describeFramework('onnxruntime-cpu'));
 
-export const cudaFramework = ortFramework('cuda', describeFramework('onnxruntime-cuda'));
+export const cudaFramework: Framework = {
+  ...ortFramework('cuda', describeFramework('onnxruntime-cuda')),
+  diagnose: diagnoseCuda,
+  setup: setupCuda,
+};
 
 export const frameworks: readonly Framework[] = [cpuFramework, cudaFramework];

@@ -3,12 +3,10 @@
  * into ONNX Runtime session options, and that checks a provider can run here before any
  * model is built.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
 import { BackendUnavailableError } from '@rosetta/harness';
 import ort from 'onnxruntime-node';
+import { bindingDirectory, missingProviderLibraries } from './cuda-libraries.js';
 import { probeModel } from './probe.js';
 
 export type ProviderName = 'cpu' | 'cuda';
@@ -40,27 +38,16 @@ export function provider(name: ProviderName): Provider {
   }
   return {
     name,
-    // No CPU entry after CUDA: ONNX Runtime would silently run unsupported nodes (or the
-    // whole graph) on the CPU, and a "CUDA" result must be a CUDA result.
-    options: { ...common, executionProviders: [{ name: 'cuda', deviceId: 0 }] },
+    // No CPU entry after CUDA, and ONNX Runtime's own CPU fallback switched off: a node
+    // without a CUDA kernel would otherwise run on the CPU without a word, and a "CUDA"
+    // result must be a CUDA result. Session creation fails instead, naming the node.
+    options: {
+      ...common,
+      executionProviders: [{ name: 'cuda', deviceId: 0 }],
+      extra: { session: { disable_cpu_ep_fallback: '1' } },
+    },
     description: 'CUDAExecutionProvider (device 0)',
   };
-}
-
-/** Where onnxruntime-node looks for provider libraries: next to its native binding. */
-function bindingDirectory(): string {
-  const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', process.platform, process.arch);
-}
-
-/**
- * ORT's error says only "Failed to load shared library"; name the files that are not there
- * (its install script downloads them, and skips that where its feed cannot be reached).
- */
-function missingCudaLibraries(): string {
-  const dir = bindingDirectory();
-  const missing = ['libonnxruntime_providers_shared.so', 'libonnxruntime_providers_cuda.so'].filter((f) => !existsSync(join(dir, f)));
-  return missing.length === 0 ? '' : ` (missing in ${dir}: ${missing.join(', ')})`;
 }
 
 /**
@@ -76,8 +63,10 @@ export async function checkProvider(p: Provider): Promise<void> {
     const { y } = await session.run({ x });
     if (y === undefined || (y.data as Float32Array)[1] !== 4) throw new Error('the probe model computed a wrong result');
   } catch (error) {
-    const missing = p.name === 'cuda' ? missingCudaLibraries() : '';
-    throw new BackendUnavailableError(`onnxruntime-node cannot run the ${p.description}: ${(error as Error).message}${missing}`);
+    // ORT's error says only "Failed to load shared library": name the files that are not there.
+    const missing = p.name === 'cuda' ? missingProviderLibraries() : [];
+    const where = missing.length > 0 ? ` (missing in ${bindingDirectory()}: ${missing.join(', ')})` : '';
+    throw new BackendUnavailableError(`onnxruntime-node cannot run the ${p.description}: ${(error as Error).message}${where}`);
   } finally {
     await session?.release();
   }

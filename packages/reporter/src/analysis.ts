@@ -30,6 +30,8 @@ export interface ModelAnalysis {
 
 export interface Analysis {
   readonly models: readonly ModelAnalysis[];
+  /** Runs that failed after a kept ok result of the same backend, model and machine. */
+  readonly latestFailures?: readonly Result[];
   /** One line per flagged backend, naming it; non-empty means `report` exits non-zero. */
   readonly disagreements: readonly string[];
 }
@@ -39,7 +41,7 @@ const byFramework = (a: Result, b: Result) => a.framework.localeCompare(b.framew
 /** Rows read as a ranking: finished runs by training time, then failed ones. */
 const fastestFirst = (a: Result, b: Result) => (a.trainSeconds ?? Infinity) - (b.trainSeconds ?? Infinity) || byFramework(a, b);
 
-export function analyse(results: readonly Result[]): Analysis {
+export function analyse(results: readonly Result[], latestFailures: readonly Result[] = []): Analysis {
   const disagreements: string[] = [];
   const models = MODELS.map(({ model, title }) => {
     const mine = results.filter((result) => result.model === model).sort(byFramework);
@@ -59,5 +61,5 @@ export function analyse(results: readonly Result[]): Analysis {
     });
     return { model, title, groups, unavailable: mine.filter((result) => result.status === 'unavailable') };
   });
-  return { models, disagreements };
+  return { models, disagreements, latestFailures };
 }

@@ -5,17 +5,19 @@ import { ResultFileError } from '@rosetta/harness';
 import { readResultsDir } from './results-dir.js';
 import { AGREEING_RUNS, fixtureWorkspace } from './testing/fixtures.js';
 
+const LABEL = 'fixture-cpu-2-cores';
+
 describe('readResultsDir', () => {
   it('reads and validates every results file', async () => {
     const { resultsDir, root } = await fixtureWorkspace(AGREEING_RUNS);
-    const results = await readResultsDir(resultsDir);
+    const { results } = await readResultsDir(resultsDir);
     expect(results).toHaveLength(AGREEING_RUNS.length);
     await rm(root, { recursive: true });
   });
 
   it('rejects a file that is not JSON, naming it', async () => {
     const { resultsDir, root } = await fixtureWorkspace(AGREEING_RUNS);
-    await writeFile(join(resultsDir, 'tfjs-wasm.cnn.json'), '{"framework": "tfjs-wasm",');
+    await writeFile(join(resultsDir, LABEL, 'tfjs-wasm.cnn.json'), '{"framework": "tfjs-wasm",');
     await expect(readResultsDir(resultsDir)).rejects.toThrow(ResultFileError);
     await expect(readResultsDir(resultsDir)).rejects.toThrow(/tfjs-wasm\.cnn\.json: not valid JSON/);
     await rm(root, { recursive: true });
@@ -23,7 +25,7 @@ describe('readResultsDir', () => {
 
   it('rejects a file that breaks the schema, naming it and the field', async () => {
     const { resultsDir, root } = await fixtureWorkspace(AGREEING_RUNS);
-    const file = join(resultsDir, 'onnxruntime-cpu.rnn.json');
+    const file = join(resultsDir, LABEL, 'onnxruntime-cpu.rnn.json');
     const json = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
     json.testAccuracy = 1.7;
     await writeFile(file, JSON.stringify(json));
@@ -33,8 +35,8 @@ describe('readResultsDir', () => {
 
   it('rejects a file whose name does not match its run', async () => {
     const { resultsDir, root } = await fixtureWorkspace(AGREEING_RUNS);
-    await writeFile(join(resultsDir, 'copy.json'), await readFile(join(resultsDir, 'tfjs-cpu.cnn.json')));
-    await expect(readResultsDir(resultsDir)).rejects.toThrow(/copy\.json: holds tfjs-cpu\/cnn, so it must be named tfjs-cpu\.cnn\.json/);
+    await writeFile(join(resultsDir, LABEL, 'tfjs-wasm.cnn.json'), await readFile(join(resultsDir, LABEL, 'tfjs-cpu.cnn.json')));
+    await expect(readResultsDir(resultsDir)).rejects.toThrow(/tfjs-wasm\.cnn\.json: holds tfjs-cpu\/cnn labelled "fixture-cpu-2-cores", which its name and directory do not match/);
     await rm(root, { recursive: true });
   });
 

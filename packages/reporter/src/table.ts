@@ -31,12 +31,19 @@ function backendCell(result: Result): string {
   return `**${result.framework}**${backend}`;
 }
 
-function notesCell(result: Result): string {
+function notesCell(result: Result, latestFailure?: Result): string {
   if (result.status !== 'ok') return `**${result.status}**: ${cellText(result.reason ?? 'no reason recorded')}`;
-  return result.deviations.map((deviation) => cellText(deviation, 120)).join('; ');
+  const failure = latestFailure
+    ? [`⚠ **a later run ${latestFailure.status === 'failed' ? 'failed' : 'could not run'}** (${latestFailure.env.startedAt.slice(0, 16).replace('T', ' ')} UTC): ${cellText(latestFailure.reason ?? 'no reason recorded')}; this result is the last ok one`]
+    : [];
+  return [...failure, ...result.deviations.map((deviation) => cellText(deviation, 120))].join('; ');
 }
 
-function ranRow(result: Result, group: GroupAnalysis): string[] {
+function latestFailureOf(result: Result, failures: readonly Result[]): Result | undefined {
+  return failures.find((f) => f.framework === result.framework && f.model === result.model && f.label === result.label);
+}
+
+function ranRow(result: Result, group: GroupAnalysis, failures: readonly Result[]): string[] {
   const verdict = group.check?.verdicts.find((v) => v.framework === result.framework);
   const checkCell = !verdict ? EMPTY : verdict.flagged ? `⚠ **disagrees** with ${verdict.disagreesWith.join(', ')}` : '✓ agrees';
   const relative = result.status === 'ok' && result.trainSeconds !== null && group.fastestSeconds ? result.trainSeconds / group.fastestSeconds : null;
@@ -52,7 +59,7 @@ function ranRow(result: Result, group: GroupAnalysis): string[] {
     milliseconds(result.msPerStepMedian),
     rate(result.samplesPerSecond),
     ratio(relative),
-    notesCell(result),
+    notesCell(result, latestFailureOf(result, failures)),
   ];
 }
 
@@ -72,8 +79,8 @@ function checkText(check: AgreementCheck | null, runs: number): string {
   );
 }
 
-function groupSection(group: GroupAnalysis, unavailable: readonly Result[], label: string | null): string {
-  const rows = [...group.runs.map((run) => ranRow(run, group)), ...unavailable.map(unavailableRow)];
+function groupSection(group: GroupAnalysis, unavailable: readonly Result[], label: string | null, failures: readonly Result[]): string {
+  const rows = [...group.runs.map((run) => ranRow(run, group, failures)), ...unavailable.map(unavailableRow)];
   return [
     `**Run configuration${label ? ` ${label}` : ''}:** ${describeConfig(group.config)}`,
     markdownTable([HEADER, ...rows], { align: ALIGN, alignDelimiters: false }),
@@ -81,7 +88,7 @@ function groupSection(group: GroupAnalysis, unavailable: readonly Result[], labe
   ].join('\n\n');
 }
 
-function modelSection(model: ModelAnalysis, headingLevel: number): string {
+function modelSection(model: ModelAnalysis, headingLevel: number, failures: readonly Result[]): string {
   const heading = `${'#'.repeat(headingLevel)} ${model.title}`;
   if (model.groups.length === 0 && model.unavailable.length === 0) return `${heading}\n\nNo results yet: run \`rosetta train --model ${model.model}\`.`;
   if (model.groups.length === 0) {
@@ -90,7 +97,7 @@ function modelSection(model: ModelAnalysis, headingLevel: number): string {
   }
   // Unavailable backends did not run any configuration; they are listed once, with the main one.
   const sections = model.groups.map((group, index) =>
-    groupSection(group, index === 0 ? model.unavailable : [], model.groups.length > 1 ? String.fromCharCode(65 + index) : null),
+    groupSection(group, index === 0 ? model.unavailable : [], model.groups.length > 1 ? String.fromCharCode(65 + index) : null, failures),
   );
   const intro = model.groups.length > 1 ? ['Runs with different configurations are tabulated and checked separately.'] : [];
   return [heading, ...intro, ...sections].join('\n\n');
@@ -109,5 +116,5 @@ export const NOTES =
   '*time vs fastest* divides the training time by the shortest one of the same configuration.';
 
 export function renderTables(analysis: Analysis, headingLevel: number): string {
-  return [...analysis.models.map((model) => modelSection(model, headingLevel)), NOTES].join('\n\n');
+  return [...analysis.models.map((model) => modelSection(model, headingLevel, analysis.latestFailures ?? [])), NOTES].join('\n\n');
 }

@@ -6,14 +6,13 @@
  * loading fails with the loader's own message, which becomes `status: "unavailable"`.
  * The root package.json denies its install script (`allowScripts`): the script downloads
  * libtensorflow and the addon, which fails offline, and npm then drops the optional
- * package silently, leaving no loader error to report. Where the download can work, run
- * it once: `npm rebuild @tensorflow/tfjs-node-gpu --dangerously-allow-all-scripts`.
+ * package silently, leaving no loader error to report. `rosetta setup tfjs-node-gpu` runs
+ * that step on demand (requirements.ts), and `rosetta doctor` says what is missing.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
-import { BackendUnavailableError, describeFramework, type Framework } from '@rosetta/harness';
+import { BackendUnavailableError, describeFramework, describeGpu, detectGpu, type Framework } from '@rosetta/harness';
 import { createTfjsBackend } from '@rosetta/tfjs';
+import { diagnoseTfjsNodeGpu, setupTfjsNodeGpu } from './requirements.js';
 
 /** A variable, not an import() literal: the package may be absent and brings no types then. */
 const PACKAGE = '@tensorflow/tfjs-node-gpu';
@@ -25,6 +24,8 @@ interface TensorflowBackend {
 export const framework: Framework = {
   name: 'tfjs-node-gpu',
   description: describeFramework('tfjs-node-gpu'),
+  diagnose: diagnoseTfjsNodeGpu,
+  setup: setupTfjsNodeGpu,
   async load() {
     let loaded: { version?: Record<string, string> };
     try {
@@ -46,7 +47,7 @@ export const framework: Framework = {
       framework: 'tfjs-node-gpu',
       backendName: 'tensorflow',
       backendLabel: 'tensorflow (libtensorflow, CUDA)',
-      device: await gpuName(),
+      device: await detectGpu().then((gpu) => (gpu ? describeGpu(gpu) : 'NVIDIA GPU (nvidia-smi not found)')),
       versions: { [PACKAGE]: loaded.version?.['tfjs-node'] ?? 'unknown' },
     });
   },
@@ -59,13 +60,4 @@ function loaderMessage(error: unknown): string {
     return `${error.message} (the optional dependency is not installed; \`npm install\` drops it when its install script fails)`;
   }
   return error.message.trim();
-}
-
-async function gpuName(): Promise<string> {
-  try {
-    const { stdout } = await promisify(execFile)('nvidia-smi', ['--query-gpu=name', '--format=csv,noheader']);
-    return stdout.trim().split('\n')[0] || 'NVIDIA GPU';
-  } catch {
-    return 'NVIDIA GPU (nvidia-smi not found)';
-  }
 }

@@ -1,8 +1,8 @@
 /** `rosetta train`: one results file per model, through the shared harness runner. */
 import { join } from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { findWorkspaceRoot } from '@rosetta/data';
-import { builtinFrameworkNames, DEFAULT_SEED, resolveFramework, runTraining, type ModelName } from '@rosetta/harness';
+import { builtinFrameworkNames, DEFAULT_SEED, machineLabel, MachineLabelSchema, resolveFramework, runTraining, type Framework, type ModelName, type TrainingOptions } from '@rosetta/harness';
 import { consoleLog } from '../console-log.js';
 import { integer, modelList, positiveInteger } from '../options.js';
 import { PRESETS, presetHelp, presetNames, type PresetName } from '../presets.js';
@@ -15,7 +15,9 @@ interface TrainOptions {
   trainLimit?: number;
   testLimit?: number;
   seed: number;
+  repeat: number;
   out: string;
+  label?: string;
   dropout: boolean;
   mirror?: string;
   cache?: string;
@@ -25,11 +27,24 @@ async function train(options: TrainOptions): Promise<void> {
   const framework = await resolveFramework(options.framework);
   const preset = PRESETS[options.preset];
   const log = consoleLog();
+  const label = options.label ?? (await machineLabel(framework.name));
+  const invocation = new Date().toISOString();
   let failed = false;
   for (const model of options.model) {
+    for (let repeat = 1; repeat <= options.repeat; repeat++) {
+      if (options.repeat > 1) log.info(`${framework.name} ${model}: run ${repeat} of ${options.repeat}`);
+      if (await trainOnce(framework, model, { label, run: { invocation, repeat, repeats: options.repeat } })) failed = true;
+    }
+  }
+  // An unavailable backend is a fact about this machine, not an error: it exits 0.
+  if (failed) process.exitCode = 1;
+
+  /** One run; true when it failed. */
+  async function trainOnce(framework: Framework, model: ModelName, filing: Pick<TrainingOptions, 'label' | 'run'>): Promise<boolean> {
     const trainLimit = options.trainLimit ?? preset.trainLimit;
     const testLimit = options.testLimit ?? preset.testLimit;
     const run = await runTraining({
+      ...filing,
       framework,
       model,
       epochs: options.epochs ?? preset.epochs(model),
@@ -45,21 +60,25 @@ async function train(options: TrainOptions): Promise<void> {
       statusIntervalMs: log.statusIntervalMs,
       ...(options.preset === 'quick' ? {} : { hint: 'try a short run first: --preset quick (with Nx: -c quick)' }),
     });
-    if (run.result.status === 'failed') {
-      failed = true;
-      // The reason (already printed) names the file, URL or step; the stack is for debugging.
-      if (process.env['ROSETTA_DEBUG'] && run.error instanceof Error) console.error(run.error.stack);
-    }
+    if (run.result.status !== 'failed') return false;
+    // The reason (already printed) names the file, URL or step; the stack is for debugging.
+    if (process.env['ROSETTA_DEBUG'] && run.error instanceof Error) console.error(run.error.stack);
+    return true;
   }
-  // An unavailable backend is a fact about this machine, not an error: it exits 0.
-  if (failed) process.exitCode = 1;
+}
+
+function label(value: string): string {
+  const parsed = MachineLabelSchema.safeParse(value);
+  if (!parsed.success) throw new InvalidArgumentError(`"${value}" is not a label: ${parsed.error.issues[0]!.message}`);
+  return value;
 }
 
 export function trainCommand(): Command {
   return new Command('train')
     .description(
-      'Train models on one framework and write <out>/<framework>.<model>.json. An unavailable ' +
-        'backend writes status "unavailable" and exits 0; a failed run (e.g. NaN loss) writes "failed" and exits 1.',
+      'Train models on one framework and write <out>/<label>/<framework>.<model>.json. An unavailable ' +
+        'backend writes status "unavailable" and exits 0; a failed run (e.g. NaN loss) writes "failed" and exits 1. ' +
+        'A run that is not ok never replaces an ok result: it is written beside it (<framework>.<model>.failed.json).',
     )
     .requiredOption('--framework <name>', `framework to train on: ${builtinFrameworkNames().join(', ')} (see \`rosetta frameworks\`)`)
     .requiredOption('--model <models>', 'cnn, rnn, or cnn,rnn for both', modelList)
@@ -68,7 +87,9 @@ export function trainCommand(): Command {
     .option('--train-limit <n>', 'train on the first N training samples only (default: the preset\'s; full = all)', positiveInteger)
     .option('--test-limit <n>', 'evaluate on the first N test samples only (default: all)', positiveInteger)
     .option('--seed <n>', 'seed of the data order and the shared initial weights', integer, DEFAULT_SEED)
-    .addOption(new Option('--out <dir>', 'results directory').default(join(findWorkspaceRoot(), 'results'), 'results/ of the workspace'))
+    .option('--repeat <n>', 'train N times (same seed), keeping every run\'s results file; the report shows their median and spread', positiveInteger, 1)
+    .addOption(new Option('--out <dir>', 'results directory; runs are filed under <out>/<label>/').default(join(findWorkspaceRoot(), 'results'), 'results/ of the workspace'))
+    .option('--label <name>', 'machine label the runs are filed under (default: the GPU for a GPU framework, else the CPU model and core count)', label)
     .option('--no-dropout', 'switch dropout off (as parity runs do; masks are framework-private)')
     .option('--mirror <dir|url>', 'dataset mirror holding a manifest.json (default: $ROSETTA_DATASET_MIRROR, else the canonical URLs)')
     .option('--cache <dir>', 'dataset cache directory (default: $ROSETTA_DATASETS_DIR, else datasets/ of the workspace)')

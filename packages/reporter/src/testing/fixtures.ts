@@ -6,7 +6,7 @@
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ResultSchema, RESULTS_SCHEMA_VERSION, writeResult, type ModelName, type Result } from '@rosetta/harness';
+import { recordRun, ResultSchema, RESULTS_SCHEMA_VERSION, type ModelName, type Result } from '@rosetta/harness';
 import { FAMILIES } from '../families.js';
 import { STEPS } from '../steps.js';
 
@@ -20,10 +20,12 @@ export interface RunFixture {
   readonly trainSeconds?: number;
   readonly epochs?: number;
   readonly testSamples?: number;
+  /** The machine label the run is filed under. */
+  readonly label?: string;
 }
 
 /** A complete, schema-valid result; `ok` runs get consistent timings and losses. */
-export function fixtureResult({ framework, model, status = 'ok', accuracy = 0.3, trainSeconds = 100, epochs = 2, testSamples = 1000 }: RunFixture): Result {
+export function fixtureResult({ framework, model, status = 'ok', accuracy = 0.3, trainSeconds = 100, epochs = 2, testSamples = 1000, label = 'fixture-cpu-2-cores' }: RunFixture): Result {
   const ok = status === 'ok';
   const steps = 64;
   const epochSeconds = ok ? Array.from({ length: epochs }, (_, i) => (trainSeconds / epochs) * (i === 0 ? 1.1 : 0.9)) : [];
@@ -31,6 +33,8 @@ export function fixtureResult({ framework, model, status = 'ok', accuracy = 0.3,
     schemaVersion: RESULTS_SCHEMA_VERSION,
     framework,
     model,
+    label,
+    run: { invocation: '2026-11-23T05:00:00.000Z', repeat: 1, repeats: 1 },
     status,
     reason: ok ? null : status === 'unavailable' ? `${framework}: libcudart.so.11.0: cannot open shared object file` : 'loss became NaN at step 3',
     epochs,
@@ -46,6 +50,7 @@ export function fixtureResult({ framework, model, status = 'ok', accuracy = 0.3,
     finalLoss: ok ? 2.0 : null,
     testAccuracy: ok ? accuracy : null,
     evalSeconds: ok ? 1.5 : null,
+    inference: null,
     seed: 1,
     dropout: true,
     deviations: [],
@@ -113,7 +118,7 @@ export async function fixtureWorkspace(runs: readonly RunFixture[], readmeText: 
     }
   }
   const resultsDir = join(root, 'results');
-  for (const run of runs) await writeResult(resultsDir, fixtureResult(run));
+  for (const run of runs) await recordRun(resultsDir, fixtureResult(run), root);
   const readme = join(root, 'README.md');
   await writeFile(readme, readmeText);
   return { root, resultsDir, notebooksDir: join(root, 'notebooks'), readme };

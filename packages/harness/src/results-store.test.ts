@@ -1,0 +1,137 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { defaultMachineLabel, readResultsDirectory, recordRun } from './results-store.js';
+import { RESULTS_SCHEMA_VERSION, type Result } from './results.js';
+
+let out: string;
+const LABEL = 'test-cpu-2-cores';
+
+beforeEach(async () => {
+  out = await mkdtemp(join(tmpdir(), 'rosetta-store-'));
+});
+afterEach(async () => {
+  await rm(out, { recursive: true, force: true });
+});
+
+/** A valid result; `at` is the run's start time (minutes), which orders runs. */
+function run(status: Result['status'], at: number, invocation = `inv-${at}`, repeat = 1, reason = 'it broke'): Result {
+  const ok = status === 'ok';
+  return {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    framework: 'linear',
+    model: 'cnn',
+    label: LABEL,
+    run: { invocation, repeat, repeats: 3 },
+    status,
+    reason: ok ? null : reason,
+    epochs: 1,
+    batchSize: 64,
+    trainSamples: ok ? 640 : 0,
+    testSamples: ok ? 256 : 0,
+    trainSeconds: ok ? 10 + at : null,
+    epochSeconds: ok ? [10 + at] : [],
+    steadyEpochSeconds: ok ? 10 + at : null,
+    msPerStepMedian: ok ? 1000 : null,
+    samplesPerSecond: ok ? 64 : null,
+    epochLoss: ok ? [1] : [],
+    finalLoss: ok ? 1 : null,
+    testAccuracy: ok ? 0.5 : null,
+    evalSeconds: ok ? 1 : null,
+    inference: null,
+    seed: 42,
+    dropout: true,
+    deviations: [],
+    dataset: ok ? { name: 'cifar10', source: 'mirror', sha256: 'a'.repeat(64), format: 'f', subset: true } : null,
+    weights: null,
+    env: {
+      node: 'v20', platform: 'linux', arch: 'x64', os: 'Linux', cpu: { model: 'Test CPU', cores: 2 }, memoryGiB: 1, gpu: null,
+      backend: 'b', device: 'cpu', versions: {}, hostname: 'h', startedAt: new Date(Date.UTC(2026, 11, 1, 0, at)).toISOString(),
+    },
+    command: 'rosetta train --framework linear --model cnn',
+  };
+}
+
+const files = async () => (await readdir(join(out, LABEL))).sort();
+const root = '/nonexistent-workspace';
+
+describe('results store: nothing lost', () => {
+  it('writes a failed run beside an ok result, never over it, and the reader shows both', async () => {
+    await recordRun(out, run('ok', 1), root);
+    const before = await readFile(join(out, LABEL, 'linear.cnn.json'));
+    const failed = await recordRun(out, run('failed', 2, 'inv-2', 1, 'download of https://example.org/x failed'), root);
+    expect(failed).toMatchObject({ file: join(out, LABEL, 'linear.cnn.failed.json'), kept: join(out, LABEL, 'linear.cnn.json') });
+    expect(await readFile(join(out, LABEL, 'linear.cnn.json'))).toEqual(before);
+    const [set] = await readResultsDirectory(out);
+    expect(set!.runs.map((r) => r.status)).toEqual(['ok']);
+    expect(set!.latestFailure).toMatchObject({ status: 'failed', reason: 'download of https://example.org/x failed' });
+    // An unavailable run replaces the older failure beside the kept result, not the result.
+    await recordRun(out, run('unavailable', 3), root);
+    expect(await files()).toEqual(['linear.cnn.json', 'linear.cnn.unavailable.json']);
+  });
+
+  it('keeps the latest run, whatever its status, until a run is ok; an ok run clears older failures', async () => {
+    await recordRun(out, run('unavailable', 1), root);
+    await recordRun(out, run('failed', 2), root);
+    expect(await files()).toEqual(['linear.cnn.json']);
+    expect((await readResultsDirectory(out))[0]!.runs[0]!.status).toBe('failed');
+    await recordRun(out, run('ok', 3), root);
+    expect(await files()).toEqual(['linear.cnn.json']);
+    const [set] = await readResultsDirectory(out);
+    expect(set!.runs[0]!.status).toBe('ok');
+    expect(set!.latestFailure).toBeNull();
+  });
+
+  it('never writes a failure over a file it cannot read', async () => {
+    await recordRun(out, run('ok', 1), root);
+    await writeFile(join(out, LABEL, 'linear.cnn.json'), '{"half a file');
+    await recordRun(out, run('failed', 2), root);
+    expect(await readFile(join(out, LABEL, 'linear.cnn.json'), 'utf8')).toBe('{"half a file');
+    await expect(readResultsDirectory(out)).rejects.toThrow(/linear\.cnn\.json: not valid JSON/);
+  });
+
+  it('keeps every repeat of an invocation; a newer invocation supersedes them all', async () => {
+    await recordRun(out, run('ok', 1, 'A', 1), root);
+    await recordRun(out, run('ok', 2, 'A', 2), root);
+    await recordRun(out, run('failed', 3, 'A', 3), root);
+    await recordRun(out, run('ok', 4, 'A', 3), root);
+    expect(await files()).toEqual(['linear.cnn.json', 'linear.cnn.run2.json', 'linear.cnn.run3.json']);
+    const [set] = await readResultsDirectory(out);
+    expect(set!.runs.map((r) => r.run.repeat)).toEqual([1, 2, 3]);
+    expect(set!.files).toEqual([`${LABEL}/linear.cnn.json`, `${LABEL}/linear.cnn.run2.json`, `${LABEL}/linear.cnn.run3.json`]);
+    // B fails first (kept beside A's runs), then succeeds: A's runs give way.
+    await recordRun(out, run('failed', 5, 'B', 1), root);
+    expect((await readResultsDirectory(out))[0]!.runs).toHaveLength(3);
+    await recordRun(out, run('ok', 6, 'B', 2), root);
+    expect(await files()).toEqual(['linear.cnn.json']);
+    expect((await readResultsDirectory(out))[0]!.runs.map((r) => r.run.invocation)).toEqual(['B']);
+  });
+
+  it('records no absolute path of the machine', async () => {
+    const { file } = await recordRun(out, run('failed', 1, 'inv', 1, `cannot open ${out}/lib/x.so: no such file, and /home/someone/x is missing`), out);
+    const text = await readFile(file, 'utf8');
+    expect(text).toContain('"reason": "cannot open lib/x.so: no such file');
+    expect(text).not.toContain(out);
+  });
+
+  it('rejects misnamed or misfiled files, naming them', async () => {
+    await recordRun(out, run('ok', 1), root);
+    await writeFile(join(out, LABEL, 'linear.rnn.json'), await readFile(join(out, LABEL, 'linear.cnn.json')));
+    await expect(readResultsDirectory(out)).rejects.toThrow(/linear\.rnn\.json: holds linear\/cnn labelled "test-cpu-2-cores", which its name and directory do not match/);
+    await rm(join(out, LABEL, 'linear.rnn.json'));
+    await writeFile(join(out, LABEL, 'notes.json'), '{}');
+    await expect(readResultsDirectory(out)).rejects.toThrow(/notes\.json: not a results file name/);
+  });
+});
+
+describe('machine labels', () => {
+  it('come from the GPU for a GPU framework that has one, otherwise from the CPU and its cores', () => {
+    const env = { cpu: { model: 'Intel(R) Xeon(R) Platinum 8480C CPU @ 2.00GHz', cores: 16 } };
+    const gpu = { name: 'NVIDIA H200', memory: '143771 MiB', driver: '580.65', cuda: '13.0' };
+    expect(defaultMachineLabel('gpu', env, gpu)).toBe('nvidia-h200');
+    expect(defaultMachineLabel('gpu', env, null)).toBe('intel-xeon-platinum-8480c-16-cores');
+    expect(defaultMachineLabel('cpu', env, gpu)).toBe('intel-xeon-platinum-8480c-16-cores');
+    expect(defaultMachineLabel('cpu', { cpu: { model: 'AMD EPYC', cores: 2 } }, null)).toBe('amd-epyc-2-cores');
+  });
+});
