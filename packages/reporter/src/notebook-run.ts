@@ -128,10 +128,9 @@ function display(run: RecordedRun, title: string, rows: Rows): IDisplayData {
   };
 }
 
-/** A heading and an outputs-only cell for one recorded run. */
-export function recordedRunCells(run: RecordedRun): ICell[] {
+/** A heading and an outputs-only cell for one recorded run; `id` must be unique in the notebook. */
+export function recordedRunCells(run: RecordedRun, id: string = cellId(`run-${run.result.framework}`)): ICell[] {
   const { result, file } = run;
-  const id = cellId(`run-${result.framework}`);
   const stdout: IStream = { output_type: 'stream', name: 'stdout', text: lines(`${printedLines(result).join('\n')}\n`) };
   const omitted =
     result.epochSeconds.length > 1 ? ['// The epoch lines leave out each epoch\'s median step time, which the results file does not keep.'] : [];

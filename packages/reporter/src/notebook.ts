@@ -12,7 +12,7 @@
 import type { ICell, INotebookContent } from '@jupyterlab/nbformat';
 import type { ModelName } from '@rosetta/harness';
 import type { FrameworkFamily } from './families.js';
-import { codeCell, markdownCell } from './notebook-cells.js';
+import { cellId, codeCell, markdownCell } from './notebook-cells.js';
 import { recordedRunCells, runsSummary, type RecordedRun } from './notebook-run.js';
 import { STEPS, type SourceSteps } from './steps.js';
 
@@ -79,7 +79,16 @@ export function buildNotebook(input: NotebookInput): INotebookContent {
     const id = step.name.replace(/[^a-z0-9]+/g, '-');
     cells.push(markdownCell(`${id}-title`, `## ${index + 1}. ${step.title}`), codeCell(id, source.steps.get(step.name)!));
   });
-  cells.push(markdownCell('recorded-runs', recordedRunsIntro(family, model, runs)), ...runs.flatMap(recordedRunCells));
+  cells.push(markdownCell('recorded-runs', recordedRunsIntro(family, model, runs)));
+  // Jupyter needs unique cell ids; a backend can have several recorded runs (other machines).
+  const ids = new Set<string>();
+  for (const run of runs) {
+    const base = cellId(`run-${run.result.framework}`);
+    let id = base;
+    for (let n = 2; ids.has(id); n++) id = `${base}-${n}`;
+    ids.add(id);
+    cells.push(...recordedRunCells(run, id));
+  }
 
   return {
     nbformat: 4,
