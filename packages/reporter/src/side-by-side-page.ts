@@ -115,9 +115,11 @@ header p { margin: 6px 0; max-width: 75rem; color: var(--muted); }
 nav a { margin-right: 16px; font-weight: 600; }
 code, pre, kbd { font-family: ui-monospace, SFMono-Regular, "DejaVu Sans Mono", "Liberation Mono", Menlo, Consolas, monospace; }
 .warning { border: 1px solid #d1242f; background: #ffebe9; padding: 8px 12px; border-radius: 6px; }
-.charts { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
-.charts figure { margin: 0; max-width: 100%; }
-.charts svg { max-width: 100%; height: auto; }
+/* Side by side, both scaled down a little where they do not quite fit; stacked on narrow screens. */
+.charts { display: flex; gap: 24px; align-items: flex-start; }
+.charts figure { margin: 0; flex: 1 1 auto; min-width: 0; }
+.charts svg { display: block; width: 100%; height: auto; }
+@media (max-width: 1100px) { .charts { flex-direction: column; } }
 .results p { max-width: 75rem; }
 .results table { border-collapse: collapse; font-size: 13px; margin: 8px 0; }
 .results th, .results td { border: 1px solid var(--border); padding: 3px 8px; vertical-align: top; }
