@@ -64,6 +64,8 @@ async function train(framework: Framework, epochs: number, model: ModelName = 'c
     epochs,
     seed: 5,
     outDir: join(dir, 'results', framework.name),
+    label: 'test-machine',
+    run: { invocation: '2026-11-23T05:00:00.000Z', repeat: 1, repeats: 1 },
     dropout: epochs === 1,
     mirror,
     cacheDir: join(dir, 'cache'),
@@ -115,12 +117,19 @@ describe('recordedRunCells', () => {
     expect(JSON.stringify(heading)).toContain('[`../results/tfjs-wasm.cnn.json`](../results/tfjs-wasm.cnn.json)');
     expect(cell.execution_count).toBeNull();
     const source = joinSource(cell.source);
-    expect(source).toContain('Recorded run of tfjs-wasm, from ../results/tfjs-wasm.cnn.json');
+    expect(source).toContain('Recorded run of tfjs-wasm on fixture-cpu-2-cores, from ../results/tfjs-wasm.cnn.json');
     expect(source).toContain('started 2026-11-23T05:00:00.000Z on fixture-host');
     expect(source).toContain('was not\n// executed');
     // Only comments: the cell claims no code produced its outputs.
     expect(source.split('\n').every((line) => line.startsWith('//'))).toBe(true);
-    expect(cell.metadata['rosetta']).toEqual({ recordedRun: '../results/tfjs-wasm.cnn.json', framework: 'tfjs-wasm', startedAt: '2026-11-23T05:00:00.000Z', executedHere: false });
+    expect(cell.metadata['rosetta']).toEqual({
+      recordedRun: '../results/tfjs-wasm.cnn.json',
+      framework: 'tfjs-wasm',
+      label: 'fixture-cpu-2-cores',
+      repeat: 1,
+      startedAt: '2026-11-23T05:00:00.000Z',
+      executedHere: false,
+    });
   });
 
   it('outputs the printed lines, the results and the environment', () => {
@@ -136,6 +145,15 @@ describe('recordedRunCells', () => {
       expect(env).toContain(expected);
     }
     for (const output of [results, environment]) expect(output.metadata).toEqual({ rosetta: cell.metadata['rosetta'] });
+  });
+
+  it('names the repeat and shows the inference timings when the run has them', () => {
+    const timed = { ...result, run: { ...result.run, repeat: 2, repeats: 3 }, inference: { batchSize: 64, samplesPerSecond: 812.4, latencyMsMedian: 4.25, latencySamples: 100 } };
+    const [title, repeat] = recordedRunCells({ result: timed, file: 'x.json' }) as [{ source: string[] }, ICodeCell];
+    expect(joinSource(title.source)).toMatch(/^### tfjs-wasm on fixture-cpu-2-cores, repeat 2 of 3: ok/);
+    const results = joinSource((repeat.outputs[1] as IDisplayData).data['text/plain'] as string[]);
+    expect(results).toMatch(/^  inference +812 samples\/s at batch 64; 4\.25 ms for one sample alone \(median of 100\)$/m);
+    expect(joinSource(cell.outputs.map((output) => JSON.stringify(output)))).not.toContain('inference');
   });
 
   it('escapes what the results file says before it goes into HTML', () => {

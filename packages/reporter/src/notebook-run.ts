@@ -66,11 +66,17 @@ export function printedLines(result: Result): string[] {
 
 type Rows = [string, string][];
 
+/** "tfjs-wasm on amd-epyc-2-cores", with the repeat when the invocation made several. */
+export function runName(result: Result): string {
+  const { repeat, repeats } = result.run;
+  return `${result.framework} on ${result.label}${repeats > 1 ? `, repeat ${repeat} of ${repeats}` : ''}`;
+}
+
 function environmentRows(result: Result): Rows {
   const { env } = result;
   const versions = Object.entries(env.versions).map(([name, version]) => `${name} ${version}`);
   return [
-    ['started', `${env.startedAt} on ${env.hostname}`],
+    ['started', `${env.startedAt} on ${env.hostname}, filed under the machine label ${result.label}`],
     ['backend', `${env.backend} (${env.device})`],
     ['Node.js', env.node],
     ['OS', `${env.os}, ${env.platform}/${env.arch}`],
@@ -104,6 +110,13 @@ function resultRows(result: Result): Rows {
       ['median step', milliseconds(result.msPerStepMedian)],
       ['samples/s', rate(result.samplesPerSecond)],
     );
+    const { inference } = result;
+    if (inference) {
+      rows.push([
+        'inference',
+        `${rate(inference.samplesPerSecond)} samples/s at batch ${inference.batchSize}; ${milliseconds(inference.latencyMsMedian)} for one sample alone (median of ${integer(inference.latencySamples)})`,
+      ]);
+    }
   }
   for (const deviation of result.deviations) rows.push(['deviation from SPEC.md', deviation]);
   return rows;
@@ -117,7 +130,8 @@ function plainTable(title: string, rows: Rows): string {
 
 /** Every output names its run, so that it still says where it came from when copied on its own. */
 function provenance(run: RecordedRun) {
-  return { rosetta: { recordedRun: run.file, framework: run.result.framework, startedAt: run.result.env.startedAt, executedHere: false } };
+  const { framework, label, run: invocation, env } = run.result;
+  return { rosetta: { recordedRun: run.file, framework, label, repeat: invocation.repeat, startedAt: env.startedAt, executedHere: false } };
 }
 
 function display(run: RecordedRun, title: string, rows: Rows): IDisplayData {
@@ -135,16 +149,16 @@ export function recordedRunCells(run: RecordedRun, id: string = cellId(`run-${ru
   const omitted =
     result.epochSeconds.length > 1 ? ['// The epoch lines leave out each epoch\'s median step time, which the results file does not keep.'] : [];
   const source = [
-    `// Recorded run of ${result.framework}, from ${file}:`,
+    `// Recorded run of ${runName(result)}, from ${file}:`,
     `//   ${result.command}`,
     `// started ${result.env.startedAt} on ${result.env.hostname}. This cell holds no code and was not`,
     '// executed: `rosetta report` put that run\'s recorded output here. The printed lines are',
     '// rebuilt from the numbers in the results file, in the format `rosetta train` prints them.',
     ...omitted,
   ].join('\n');
-  const outputs = [stdout, display(run, `Results of ${result.framework}`, resultRows(result)), display(run, `Environment of ${result.framework}`, environmentRows(result))];
+  const outputs = [stdout, display(run, `Results of ${runName(result)}`, resultRows(result)), display(run, `Environment of ${runName(result)}`, environmentRows(result))];
   return [
-    markdownCell(`${id}-title`, `### ${result.framework}: ${result.status}\n\nRecorded in [\`${file}\`](${file}) by \`${result.command}\`.`),
+    markdownCell(`${id}-title`, `### ${runName(result)}: ${result.status}\n\nRecorded in [\`${file}\`](${file}) by \`${result.command}\`.`),
     codeCell(id, source, outputs, { tags: ['recorded-run'], editable: false, ...provenance(run) }),
   ];
 }
@@ -153,6 +167,7 @@ export function recordedRunCells(run: RecordedRun, id: string = cellId(`run-${ru
 export function runsSummary(runs: readonly RecordedRun[]): string {
   const rows = runs.map(({ result, file }) => [
     `**${result.framework}**`,
+    result.run.repeats > 1 ? `${result.label} (${result.run.repeat}/${result.run.repeats})` : result.label,
     result.status === 'ok' ? 'ok' : `**${result.status}**: ${cellText(result.reason ?? 'no reason recorded', 120)}`,
     percent(result.testAccuracy),
     seconds(result.trainSeconds),
@@ -160,8 +175,8 @@ export function runsSummary(runs: readonly RecordedRun[]): string {
     result.env.startedAt,
     `[\`${file.split('/').at(-1)}\`](${file})`,
   ]);
-  return markdownTable([['backend', 'status', 'test accuracy', 'training time', 'median ms/step', 'started', 'results file'], ...rows], {
-    align: ['l', 'l', 'r', 'r', 'r', 'l', 'l'],
+  return markdownTable([['backend', 'machine (repeat)', 'status', 'test accuracy', 'training time', 'median ms/step', 'started', 'results file'], ...rows], {
+    align: ['l', 'l', 'l', 'r', 'r', 'r', 'l', 'l'],
     alignDelimiters: false,
   });
 }

@@ -46,12 +46,13 @@ function recordedRunsIntro(family: FrameworkFamily, model: ModelName, runs: read
   if (runs.length === 0) {
     return `## Recorded runs\n\nNone yet: \`rosetta train --framework <${family.id} backend> --model ${model}\` records one, and \`rosetta report\` puts it here.`;
   }
-  const backends = runs.map(({ result }) => `\`${result.framework}\``);
-  const count = runs.length === 1 ? `one ${family.title} backend, ${backends[0]}` : `${runs.length} ${family.title} backends: ${backends.join(', ')}`;
+  const backends = [...new Set(runs.map(({ result }) => result.framework))].map((framework) => `\`${framework}\``);
+  const count = backends.length === 1 ? `one ${family.title} backend, ${backends[0]}` : `${backends.length} ${family.title} backends: ${backends.join(', ')}`;
+  const machines = new Set(runs.map(({ result }) => result.label)).size;
   return [
     '## Recorded runs',
     '',
-    `The code above ran on ${count}. Each run below is one results file written by \`rosetta train\`; ` +
+    `The code above ran on ${count}${machines > 1 ? `, on ${machines} machines` : ''}. Each run below is one results file written by \`rosetta train\`; ` +
       '`rosetta report` put its contents into the outputs of a cell that holds only a comment: they are that run\'s ' +
       'recorded output (the lines it printed, its results, its machine), with its file and start time, not the output ' +
       'of executing this notebook.',
