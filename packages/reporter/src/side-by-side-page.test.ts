@@ -74,6 +74,14 @@ describe('renderSideBySidePage', () => {
     expect(html).toContain('no &lt;b&gt;CUDA&lt;/b&gt; here');
   });
 
+  it('names the machine of each backend\'s run when the results come from several', async () => {
+    const runs = AGREEING_RUNS.map(fixtureResult);
+    expect(await page(undefined, runs)).not.toContain('<span class="label">');
+    const html = await page(undefined, [...runs, fixtureResult({ framework: 'tfjs-wasm', model: 'cnn', label: 'nvidia-h200', accuracy: 0.31 })]);
+    expect(html).toContain('<li class="ok"><b>tfjs-wasm</b> <span class="label">nvidia-h200</span> 31.00 % · 100 s</li>');
+    expect(html).toContain('<li class="ok"><b>tfjs-wasm</b> <span class="label">fixture-cpu-2-cores</span> 30.00 % · 120 s</li>');
+  });
+
   it('flags an accuracy disagreement at the top', async () => {
     const runs = AGREEING_RUNS.map((run) => fixtureResult(run.framework === 'tfjs-wasm' && run.model === 'cnn' ? { ...run, accuracy: 0.1 } : run));
     const html = await page(undefined, runs);

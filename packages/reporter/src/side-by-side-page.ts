@@ -37,8 +37,8 @@ function markdownToHtml(text: string): string {
 }
 
 /** One model's tables, configuration and accuracy check, exactly as results/README.md has them. */
-function resultsHtml(model: ModelAnalysis): string {
-  const text = renderTables({ models: [model], disagreements: [] }, 2);
+function resultsHtml(analysis: Analysis, model: ModelAnalysis): string {
+  const text = renderTables({ ...analysis, models: [model] }, 2);
   // renderTables ends with the notes on the columns; the page shows them once, at the end.
   return markdownToHtml(text.endsWith(NOTES) ? text.slice(0, -NOTES.length) : text);
 }
@@ -48,12 +48,16 @@ function runsOf(model: ModelAnalysis | undefined): Result[] {
   return [...model.groups.flatMap((group) => group.runs), ...model.unavailable].sort((a, b) => a.framework.localeCompare(b.framework));
 }
 
-/** Each backend that ran a column's code, with its accuracy and time, right above the code. */
-function runsList(runs: readonly Result[]): string {
+/**
+ * Each backend that ran a column's code, with its accuracy and time, right above the code;
+ * with the machine label when the results come from several machines.
+ */
+function runsList(runs: readonly Result[], withLabels: boolean): string {
   if (runs.length === 0) return '<p class="runs">no recorded run</p>';
   const items = runs.map((run) => {
     const what = run.status === 'ok' ? `${percent(run.testAccuracy)} · ${seconds(run.trainSeconds)}` : run.status;
-    return `<li class="${run.status === 'ok' ? 'ok' : 'not-ok'}"><b>${escapeHtml(run.framework)}</b> ${escapeHtml(what)}</li>`;
+    const label = withLabels ? ` <span class="label">${escapeHtml(run.label)}</span>` : '';
+    return `<li class="${run.status === 'ok' ? 'ok' : 'not-ok'}"><b>${escapeHtml(run.framework)}</b>${label} ${escapeHtml(what)}</li>`;
   });
   return `<ul class="runs" aria-label="recorded runs: test accuracy · training time">${items.join('')}</ul>`;
 }
@@ -62,15 +66,17 @@ async function codeCell(code: string, family: string): Promise<string> {
   return `<td data-family="${escapeHtml(family)}">${await highlightTypeScript(code)}</td>`;
 }
 
-async function modelSection(model: SideBySideModel, analysis: ModelAnalysis | undefined): Promise<string> {
+async function modelSection(model: SideBySideModel, all: Analysis): Promise<string> {
   const { columns } = model;
+  const analysis = all.models.find((m) => m.model === model.model);
   const runs = runsOf(analysis);
+  const withLabels = new Set(runs.map((run) => run.label)).size > 1;
   const header = columns.map(({ family, source, sourceLink, notebookLink }) =>
     [
       `<th scope="col" data-family="${escapeHtml(family.id)}">`,
       `<a class="family" href="${escapeHtml(sourceLink)}">${escapeHtml(family.title)}</a>`,
       `<div class="files"><code>${escapeHtml(source.file)}</code> · <a href="${escapeHtml(notebookLink)}">notebook</a></div>`,
-      runsList(runs.filter((run) => family.runs(run.framework))),
+      runsList(runs.filter((run) => family.runs(run.framework)), withLabels),
       '</th>',
     ].join(''),
   );
@@ -91,7 +97,7 @@ async function modelSection(model: SideBySideModel, analysis: ModelAnalysis | un
   }
   return [
     `<section class="model" id="${model.model}">`,
-    analysis ? `<div class="results">${resultsHtml(analysis)}</div>` : `<h2>${escapeHtml(model.title)}</h2>`,
+    analysis ? `<div class="results">${resultsHtml(all, analysis)}</div>` : `<h2>${escapeHtml(model.title)}</h2>`,
     `<h3>The code, step by step</h3>`,
     `<table class="steps"><colgroup><col class="step">${columns.map(() => '<col>').join('')}</colgroup>`,
     `<thead><tr><th scope="col">step</th>${header.join('')}</tr></thead>`,
@@ -137,6 +143,7 @@ table.steps .number { display: inline-block; min-width: 1.6em; height: 1.6em; li
 .runs { list-style: none; margin: 6px 0 0; padding: 0; font-size: 12.5px; display: flex; flex-wrap: wrap; gap: 4px 8px; }
 .runs li { border: 1px solid var(--border); border-radius: 12px; padding: 0 8px; background: var(--soft); }
 .runs li.not-ok { color: var(--muted); border-style: dashed; }
+.runs .label { color: var(--muted); font-size: 11.5px; }
 pre.shiki { margin: 0; padding: 8px 10px; border: 1px solid var(--border); border-radius: 6px; font-size: 12px; line-height: 1.45; white-space: pre-wrap; overflow-wrap: break-word; }
 /* A line too long for its column wraps with a hanging indent, so that it does not read as two lines. */
 pre.shiki .line { display: inline-block; width: 100%; padding-left: 4ch; text-indent: -4ch; }
@@ -148,7 +155,7 @@ footer { margin: 32px 0 24px; color: var(--muted); font-size: 13px; }
 export async function renderSideBySidePage(input: SideBySidePageInput): Promise<string> {
   const { models, analysis, charts, resultsLink, markdownLink } = input;
   const sections = [];
-  for (const model of models) sections.push(await modelSection(model, analysis.models.find((m) => m.model === model.model)));
+  for (const model of models) sections.push(await modelSection(model, analysis));
   const warning =
     analysis.disagreements.length > 0
       ? `<div class="warning"><strong>Accuracy check failed:</strong><ul>${analysis.disagreements.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul></div>`
