@@ -8,8 +8,12 @@ afterAll(stopBackends);
 const ids = Int32Array.from({ length: 96 }, (_, i) => (i * 7) % 13);
 
 /** One call of every added or replaced kernel, on tensors that already live on wasm. */
-const CALLS: Record<string, (inputs: Record<string, tf.Tensor>) => tf.Tensor> = {
-  Conv2DBackpropFilter: ({ x, dy }) =>
+const CALLS: Record<string, (inputs: Record<string, tf.Tensor>) => tf.Tensor | tf.Tensor[]> = {
+  'Conv2DBackpropFilter (stride 1: products over views of its layout)': ({ x, dy2 }) =>
+    tf.engine().runKernel('Conv2DBackpropFilter', { x: x!, dy: dy2! }, {
+      strides: [1, 1], pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 4, 6],
+    }) as tf.Tensor,
+  'Conv2DBackpropFilter (stride 2: one convolution)': ({ x, dy }) =>
     tf.engine().runKernel('Conv2DBackpropFilter', { x: x!, dy: dy! }, {
       strides: [2, 2], pad: 'valid', dataFormat: 'NHWC', filterShape: [3, 3, 4, 6],
     }) as tf.Tensor,
@@ -21,6 +25,13 @@ const CALLS: Record<string, (inputs: Record<string, tf.Tensor>) => tf.Tensor> = 
     tf.engine().runKernel('BatchMatMul', { a: a!, b: b! }, { transposeA: true, transposeB: true }) as tf.Tensor,
   UnsortedSegmentSum: ({ rows, segmentIds }) =>
     tf.engine().runKernel('UnsortedSegmentSum', { x: rows!, segmentIds: segmentIds! }, { numSegments: 13 }) as tf.Tensor,
+  MaxPoolGrad: ({ x, pooled }) =>
+    tf.engine().runKernel('MaxPoolGrad', { dy: pooled!, input: x!, output: pooled! }, {
+      filterSize: [2, 2], strides: [2, 2], pad: 'valid',
+    }) as tf.Tensor,
+  Slice: ({ x }) => tf.engine().runKernel('Slice', { x: x! }, { begin: [1, 2, 0, 1], size: [1, 5, -1, 2] }) as tf.Tensor,
+  SplitV: ({ rows }) => tf.engine().runKernel('SplitV', { x: rows! }, { numOrSizeSplits: [2, 3], axis: 1 }) as tf.Tensor[],
+  Unpack: ({ x }) => tf.engine().runKernel('Unpack', { value: x! }, { axis: 1 }) as tf.Tensor[],
 };
 
 describe('the training kernels free everything they allocate', () => {
@@ -36,14 +47,15 @@ describe('the training kernels free everything they allocate', () => {
         b: tf.tensor(uniform([1, 20, 64], 6).data, [1, 20, 64]),
         rows: tf.tensor(uniform([96, 5], 7).data, [96, 5]),
         segmentIds: tf.tensor(ids, [96], 'int32'),
+        pooled: tf.tensor(uniform([2, 4, 5, 4], 8).data, [2, 4, 5, 4]),
       };
       const backend = wasmBackend();
-      call(inputs).dispose(); // warm-up: first calls may grow the heap or create XNNPACK operators
+      tf.dispose(call(inputs)); // warm-up: first calls may grow the heap or create XNNPACK operators
       const before = { tensors: tf.memory().numTensors, dataIds: backend.numDataIds(), heap: wasmHeapBytes() };
       for (let i = 0; i < 20; i++) {
-        const out = call(inputs);
-        await out.data();
-        out.dispose();
+        const outs = [call(inputs)].flat();
+        await Promise.all(outs.map((out) => out.data()));
+        tf.dispose(outs);
       }
       const after = { tensors: tf.memory().numTensors, dataIds: backend.numDataIds(), heap: wasmHeapBytes() };
       expect(after).toEqual(before);

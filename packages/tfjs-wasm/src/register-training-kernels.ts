@@ -1,6 +1,6 @@
 /**
  * Makes the wasm backend able to train the two SPEC models: adds the kernels it lacks and
- * replaces two slow ones with faster compositions. The replaced stock kernels stay
+ * replaces slow ones with faster ones. The replaced stock kernels stay
  * reachable from the replacements (for the cases those do not handle) and keep their
  * setup/dispose hooks, which bind the C functions when the backend initialises.
  */
@@ -8,6 +8,10 @@ import '@tensorflow/tfjs-backend-wasm';
 import {
   BatchMatMul,
   Conv2DBackpropInput,
+  MaxPoolGrad,
+  Slice,
+  SplitV,
+  Unpack,
   getKernel,
   registerKernel,
   unregisterKernel,
@@ -16,6 +20,10 @@ import {
 import { batchMatMulConfig } from './kernels/BatchMatMul.js';
 import { conv2DBackpropFilterConfig } from './kernels/Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './kernels/Conv2DBackpropInput.js';
+import { maxPoolGradConfig } from './kernels/MaxPoolGrad.js';
+import { sliceConfig } from './kernels/Slice.js';
+import { splitVConfig } from './kernels/SplitV.js';
+import { unpackConfig } from './kernels/Unpack.js';
 import { unsortedSegmentSumConfig } from './kernels/UnsortedSegmentSum.js';
 import { WASM } from './kernels/wasm-kernel-calls.js';
 
@@ -24,6 +32,10 @@ const added: readonly KernelConfig[] = [conv2DBackpropFilterConfig, unsortedSegm
 const replaced: ReadonlyArray<readonly [string, (stock: KernelConfig) => KernelConfig]> = [
   [Conv2DBackpropInput, conv2DBackpropInputConfig],
   [BatchMatMul, batchMatMulConfig],
+  [MaxPoolGrad, maxPoolGradConfig],
+  [Slice, sliceConfig],
+  [SplitV, splitVConfig],
+  [Unpack, unpackConfig],
 ];
 
 let registered = false;

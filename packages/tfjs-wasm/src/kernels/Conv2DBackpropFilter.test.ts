@@ -56,6 +56,36 @@ describe('Conv2DBackpropFilter on wasm matches the cpu backend within 2 gamma_K 
     });
   }
 
+  // Stride 1 runs as products over shifted windows of a padded grid: these vary the
+  // padding (zeros read at the edges), the filter, and the number of images per product.
+  it('stride 1, several products of 2 images and a last one of 1: x [9,40,40,2], 3x3, same', async () => {
+    const x = uniform([9, 40, 40, 2], 12);
+    const dy = uniform([9, 40, 40, 3], 13);
+    await compare(x, dy, { strides: [1, 1], pad: 'same' }, [3, 3, 2, 3], { strides: [1, 1], top: 1, left: 1 });
+  });
+  it('stride 1, valid padding, 5x4 filter: x [3,9,12,4]', async () => {
+    const x = uniform([3, 9, 12, 4], 14);
+    const dy = uniform([3, 5, 9, 6], 15); // 9-5+1 = 5, 12-4+1 = 9
+    await compare(x, dy, { strides: [1, 1], pad: 'valid' }, [5, 4, 4, 6], { strides: [1, 1], top: 0, left: 0 });
+  });
+  it('stride 1, explicit uneven padding (2 above, 0 below, 0 left, 3 right), 3x2 filter: x [2,7,6,3]', async () => {
+    const x = uniform([2, 7, 6, 3], 16);
+    const pad = [[0, 0], [2, 0], [0, 3], [0, 0]];
+    const dy = uniform([2, 7, 8, 5], 17); // 7+2-3+1 = 7, 6+3-2+1 = 8
+    await compare(x, dy, { strides: [1, 1], pad }, [3, 2, 3, 5], { strides: [1, 1], top: 2, left: 0 });
+  });
+  it('stride 1, 1x1 filter: x [4,6,5,7]', async () => {
+    const x = uniform([4, 6, 5, 7], 18);
+    const dy = uniform([4, 6, 5, 3], 19);
+    await compare(x, dy, { strides: [1, 1], pad: 'valid' }, [1, 1, 7, 3], { strides: [1, 1], top: 0, left: 0 });
+  });
+  it('stride 1, padding wider than the filter (the general path): x [2,5,5,2], 3x3, pad 4', async () => {
+    const x = uniform([2, 5, 5, 2], 20);
+    const dy = uniform([2, 11, 11, 3], 21); // 5+8-3+1 = 11
+    await compare(x, dy, { strides: [1, 1], pad: [[0, 0], [4, 4], [4, 4], [0, 0]] }, [3, 3, 2, 3], {
+      strides: [1, 1], top: 4, left: 4,
+    });
+  });
   it('stride 2, valid padding, rows the forward pass never reached (cropped): x [3,10,11,4], 3x3', async () => {
     const x = uniform([3, 10, 11, 4], 1);
     const dy = uniform([3, 4, 5, 5], 2); // floor((10-3)/2)+1 = 4, floor((11-3)/2)+1 = 5

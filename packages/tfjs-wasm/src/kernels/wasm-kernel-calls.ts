@@ -1,12 +1,14 @@
 /**
- * The training kernels below are compositions of kernels the wasm backend already has.
- * They call those kernels the way TF.js backends call each other: through the kernel
- * registry with the same backend, on TensorInfos, and free every intermediate they make
- * (a kernel runs inside the engine, so nothing it allocates is tracked for it).
+ * The training kernels build on kernels the wasm backend already has. They call those
+ * kernels the way TF.js backends call each other: through the kernel registry with the
+ * same backend, on TensorInfos, and free every intermediate they make (a kernel runs
+ * inside the engine, so nothing it allocates is tracked for it). Some hand a stock kernel
+ * a window of a tensor's memory instead of a copy (`heapView`).
  */
 import {
   getKernel,
   Transpose,
+  util,
   type NamedAttrMap,
   type NamedTensorInfoMap,
   type TensorInfo,
@@ -15,10 +17,13 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 export const WASM = 'wasm';
 
-/** Runs the kernel registered for `wasm` under `name`; it must return one tensor. */
+/**
+ * Runs the kernel registered for `wasm` under `name`; it must return one tensor. Kernels
+ * of a variable number of inputs (AddN, Concat) take them as an array.
+ */
 export function callWasmKernel(
   name: string,
-  inputs: NamedTensorInfoMap,
+  inputs: NamedTensorInfoMap | TensorInfo[],
   backend: BackendWasm,
   attrs: NamedAttrMap = {},
 ): TensorInfo {
@@ -26,7 +31,7 @@ export function callWasmKernel(
   if (kernel === undefined) {
     throw new Error(`tfjs-wasm training kernels: the wasm backend has no '${name}' kernel to build on`);
   }
-  const out = kernel.kernelFunc({ inputs, backend, attrs });
+  const out = kernel.kernelFunc({ inputs: inputs as NamedTensorInfoMap, backend, attrs });
   if (Array.isArray(out)) {
     throw new Error(`tfjs-wasm training kernels: '${name}' returned ${out.length} tensors, expected one`);
   }
@@ -49,4 +54,30 @@ export function transposeLastTwo(x: TensorInfo, backend: BackendWasm): TensorInf
 /** Frees intermediates; the kernel's own inputs are never passed here. */
 export function release(backend: BackendWasm, ...infos: TensorInfo[]): void {
   for (const info of infos) backend.disposeData(info.dataId);
+}
+
+/**
+ * A tensor over part of another tensor's wasm memory, to hand a window of it to a stock
+ * kernel without copying it: `makeOutput` with a memory offset registers a data id for
+ * memory the backend does not own. `offset` and `shape` count elements of `base`'s dtype.
+ * The view must be released with `releaseView` (never `release`) before `base` is freed.
+ */
+export function heapView(backend: BackendWasm, base: TensorInfo, offset: number, shape: number[]): TensorInfo {
+  const end = offset + util.sizeFromShape(shape);
+  const baseSize = util.sizeFromShape(base.shape);
+  if (offset < 0 || end > baseSize) {
+    throw new Error(`tfjs-wasm training kernels: view [${offset}, ${end}) lies outside its base of ${baseSize} elements`);
+  }
+  const { memoryOffset } = backend.dataIdMap.get(base.dataId)!;
+  return backend.makeOutput(shape, base.dtype, memoryOffset + offset * util.bytesPerElement(base.dtype));
+}
+
+/**
+ * Unregisters a view without freeing the memory it points into. Unregistering also drops
+ * the XNNPACK operators the C side cached for that data id (weights packed from it).
+ */
+export function releaseView(backend: BackendWasm, view: TensorInfo): void {
+  const { id } = backend.dataIdMap.get(view.dataId)!;
+  backend.wasm.tfjs.disposeData(id);
+  backend.dataIdMap.delete(view.dataId);
 }

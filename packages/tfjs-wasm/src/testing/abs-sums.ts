@@ -118,3 +118,51 @@ export function segmentAbsSums(
   });
   return { absSums, maxCount: Math.max(...counts) };
 }
+
+export interface PoolGeometry {
+  readonly filter: readonly [number, number];
+  readonly strides: readonly [number, number];
+  readonly top: number;
+  readonly left: number;
+}
+
+/**
+ * For MaxPoolGrad, NHWC: every |dy| lands on the first maximum of its window (row-major
+ * window order, strictly greater: the cpu backend's rule); also the largest number of
+ * windows that send to one element (K of the bound).
+ */
+export function maxPoolGradAbsSums(
+  x: HostTensor, dy: HostTensor, g: PoolGeometry,
+): { absSums: Float64Array; maxCount: number } {
+  const [n, h, w, c] = dims4(x);
+  const [, oh, ow] = dims4(dy);
+  const absSums = new Float64Array(x.data.length);
+  const counts = new Int32Array(x.data.length);
+  for (let b = 0; b < n; b++) {
+    for (let y = 0; y < oh; y++) {
+      for (let xx = 0; xx < ow; xx++) {
+        for (let ch = 0; ch < c; ch++) {
+          let best = -Infinity;
+          let at = -1;
+          for (let i = 0; i < g.filter[0]; i++) {
+            const r = y * g.strides[0] + i - g.top;
+            if (r < 0 || r >= h) continue;
+            for (let j = 0; j < g.filter[1]; j++) {
+              const col = xx * g.strides[1] + j - g.left;
+              if (col < 0 || col >= w) continue;
+              const index = ((b * h + r) * w + col) * c + ch;
+              if (x.data[index]! > best) {
+                best = x.data[index]!;
+                at = index;
+              }
+            }
+          }
+          if (at < 0) continue;
+          absSums[at]! += Math.abs(dy.data[((b * oh + y) * ow + xx) * c + ch]!);
+          counts[at]!++;
+        }
+      }
+    }
+  }
+  return { absSums, maxCount: counts.reduce((a, b) => Math.max(a, b), 1) };
+}
