@@ -3,9 +3,9 @@
  * linear adapter plugged in through ROSETTA_FRAMEWORKS, synthetic data in the canonical
  * file formats served as a mirror, results read back through the validating reader.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,47 +54,89 @@ afterAll(async () => {
 describe('rosetta train', () => {
   it('trains both models through the harness and writes valid results that beat chance', async () => {
     const out = join(dir, 'ok');
-    const run = await rosetta('train', '--framework', 'linear', '--model', 'cnn,rnn', '--epochs', '2', '--out', out);
+    const run = await rosetta('train', '--framework', 'linear', '--model', 'cnn,rnn', '--epochs', '2', '--out', out, '--label', 'e2e');
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/linear cnn on plain TypeScript \(cpu\): 2 epoch\(s\) x 10 steps of 64 = 20 steps/);
     expect(run.stdout).toMatch(/^after 5 steps: ~.*, estimated .* for 20 steps$/m);
     expect(run.stdout).toMatch(/^epoch 2\/2: /m);
-    const cnn = await readResult(join(out, 'linear.cnn.json'));
-    const rnn = await readResult(join(out, 'linear.rnn.json'));
+    const cnn = await readResult(join(out, 'e2e', 'linear.cnn.json'));
+    const rnn = await readResult(join(out, 'e2e', 'linear.rnn.json'));
     expect(cnn).toMatchObject({ status: 'ok', epochs: 2, trainSamples: 640, testSamples: 256, seed: 42 });
     expect(rnn).toMatchObject({ status: 'ok', epochs: 2, trainSamples: 640, testSamples: 256 });
     expect(cnn.testAccuracy!).toBeGreaterThan(0.3); // chance: 0.1
     expect(rnn.testAccuracy!).toBeGreaterThan(0.6); // chance: 0.5
-    expect(cnn.dataset).toMatchObject({ name: 'cifar10', source: join(dir, 'mirror', 'cifar10/cifar-10-binary.tar.gz') });
-    expect(cnn.command).toBe(`rosetta train --framework linear --model cnn,rnn --epochs 2 --out ${out}`);
+    // No absolute path of this machine: the temporary mirror and output folders keep their last two parts.
+    expect(cnn.dataset).toMatchObject({ name: 'cifar10', source: '…/cifar10/cifar-10-binary.tar.gz' });
+    expect(cnn.command).toMatch(/^rosetta train --framework linear --model cnn,rnn --epochs 2 --out …\/rosetta-e2e-\w+\/ok --label e2e$/);
+    expect(JSON.stringify(cnn)).not.toContain(dir);
   });
 
   it('applies the quick preset, and explicit options over it', async () => {
     const out = join(dir, 'quick');
     const quick = await rosetta('train', '--framework', 'linear', '--model', 'rnn', '--preset', 'quick', '--test-limit', '128', '--seed', '5', '--out', out);
     expect(quick.code, quick.stderr).toBe(0);
-    // quick: 1 epoch on at most 4,096 training samples (the synthetic set has 640).
-    expect(await readResult(join(out, 'linear.rnn.json'))).toMatchObject({ epochs: 1, trainSamples: 640, testSamples: 128, seed: 5 });
+    // quick: 1 epoch on at most 4,096 training samples (the synthetic set has 640). The
+    // default label is this machine's CPU and core count.
+    const [label] = await readdir(out);
+    expect(label).toMatch(/^[a-z0-9-]+-\d+-cores$/);
+    expect(await readResult(join(out, label!, 'linear.rnn.json'))).toMatchObject({ epochs: 1, trainSamples: 640, testSamples: 128, seed: 5, label });
   });
 
   it('records an unavailable backend with its reason and exits 0', async () => {
     const out = join(dir, 'unavailable');
-    const run = await rosetta('train', '--framework', 'linear-unavailable', '--model', 'cnn', '--out', out);
+    const run = await rosetta('train', '--framework', 'linear-unavailable', '--model', 'cnn', '--out', out, '--label', 'e2e');
     expect(run.code).toBe(0);
-    const result = await readResult(join(out, 'linear-unavailable.cnn.json'));
+    const result = await readResult(join(out, 'e2e', 'linear-unavailable.cnn.json'));
     expect(result.status).toBe('unavailable');
     expect(result.reason).toMatch(/never loads/);
   });
 
   it('stops a diverging run, records it as failed and exits non-zero', async () => {
     const out = join(dir, 'diverging');
-    const run = await rosetta('train', '--framework', 'linear-diverging', '--model', 'cnn', '--out', out);
+    const run = await rosetta('train', '--framework', 'linear-diverging', '--model', 'cnn', '--out', out, '--label', 'e2e');
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/failed: training diverged: loss is/);
-    const result = await readResult(join(out, 'linear-diverging.cnn.json'));
+    const result = await readResult(join(out, 'e2e', 'linear-diverging.cnn.json'));
     expect(result.status).toBe('failed');
     expect(result.reason).toMatch(/^training diverged: loss is (NaN|-?Infinity) at epoch 1, step 2 of 10$/);
   });
+
+  it('keeps an ok result when a later run fails (an offline download), records the failure beside it, and the report shows both', async () => {
+    const out = join(dir, 'kept');
+    const ok = await rosetta('train', '--framework', 'linear', '--model', 'cnn', '--epochs', '1', '--out', out, '--label', 'e2e');
+    expect(ok.code, ok.stderr).toBe(0);
+    const kept = await readFile(join(out, 'e2e', 'linear.cnn.json'));
+    // Offline: the mirror cannot be reached (a closed local port), the data never arrives.
+    const offline = await rosetta('train', '--framework', 'linear', '--model', 'cnn', '--epochs', '1', '--out', out, '--label', 'e2e', '--mirror', 'http://127.0.0.1:9/', '--cache', join(dir, 'empty-cache'));
+    expect(offline.code).toBe(1);
+    expect(offline.stdout).toMatch(/linear cnn: failed: .*127\.0\.0\.1:9/);
+    expect(offline.stdout).toMatch(/the earlier ok result .*linear\.cnn\.json is kept/);
+    expect(await readFile(join(out, 'e2e', 'linear.cnn.json'))).toEqual(kept);
+    expect(await readResult(join(out, 'e2e', 'linear.cnn.failed.json'))).toMatchObject({ status: 'failed' });
+
+    const report = await rosetta('report', '--results', out, '--notebooks', join(dir, 'kept-notebooks'), '--no-readme');
+    expect(report.code, report.stderr).toBe(0);
+    const table = await readFile(join(out, 'README.md'), 'utf8');
+    expect(table).toContain('| **linear** (plain TypeScript) |');
+    expect(table).toMatch(/⚠ \*\*a later run failed\*\* \(.* UTC\): .*127\.0\.0\.1:9.*; this result is the last ok one/);
+  }, 120_000);
+
+  for (const signal of ['SIGINT', 'SIGKILL'] as const) {
+    it(`leaves the previous result as it was when a run is stopped with ${signal}`, async () => {
+      const out = join(dir, `stopped-${signal}`);
+      const first = await rosetta('train', '--framework', 'linear', '--model', 'cnn', '--epochs', '1', '--out', out, '--label', 'e2e');
+      expect(first.code, first.stderr).toBe(0);
+      const before = await readFile(join(out, 'e2e', 'linear.cnn.json'));
+      const child = spawn(process.execPath, [main, 'train', '--framework', 'linear', '--model', 'cnn', '--epochs', '100000', '--out', out, '--label', 'e2e'], { env, cwd: dir });
+      // Stopped in the middle of training, once the first epoch has been printed.
+      await new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('epoch 1/') && resolve()));
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      child.kill(signal);
+      await exited;
+      expect(await readFile(join(out, 'e2e', 'linear.cnn.json'))).toEqual(before);
+      expect((await readdir(join(out, 'e2e'))).filter((name) => name.endsWith('.json'))).toEqual(['linear.cnn.json']);
+    }, 120_000);
+  }
 
   it('rejects an unknown framework or model without writing anything', async () => {
     const out = join(dir, 'unknown');
@@ -110,7 +152,7 @@ describe('rosetta train', () => {
   it('documents every option with its default in --help', async () => {
     const help = await rosetta('train', '--help');
     expect(help.code).toBe(0);
-    for (const option of ['--framework', '--model', '--preset', '--epochs', '--train-limit', '--test-limit', '--seed', '--out', '--no-dropout', '--mirror', '--cache']) {
+    for (const option of ['--framework', '--model', '--preset', '--epochs', '--train-limit', '--test-limit', '--seed', '--repeat', '--out', '--label', '--no-dropout', '--mirror', '--cache']) {
       expect(help.stdout).toContain(option);
     }
     expect(help.stdout).toMatch(/default:\s+"full"/);

@@ -60,6 +60,24 @@ export async function unresolvedDependencies(file: string, env: NodeJS.ProcessEn
 }
 
 /**
+ * What the dynamic loader says when asked to load a shared library (its dlerror text, e.g.
+ * "file too short" or "libcudnn.so.9: cannot open shared object file"), or null when it
+ * loads. Runs in a child process, so that this process never holds the library.
+ */
+export async function loaderError(file: string, env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
+  // process.dlopen loads any shared library; one that is not a Node.js addon then fails to
+  // "self-register", which means the loader itself was satisfied.
+  const probe = `try { process.dlopen({ exports: {} }, ${JSON.stringify(file)}); } catch (e) { if (!/did not self-register/.test(e.message)) { process.stdout.write(e.message); process.exit(3); } }`;
+  try {
+    await run(process.execPath, ['-e', probe], { env, timeout: 60_000 });
+    return null;
+  } catch (error) {
+    const { stdout, message } = error as { stdout?: string; message: string };
+    return (stdout || message).trim();
+  }
+}
+
+/**
  * Where the dynamic loader would find a library by name: the LD_LIBRARY_PATH folders,
  * then the loader cache (`ldconfig -p`). Null when it would not. For libraries that a
  * program opens at run time (dlopen), which `ldd` cannot list.

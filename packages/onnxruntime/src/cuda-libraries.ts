@@ -14,6 +14,7 @@ import { writeFileAtomic } from '@rosetta/data';
 import {
   describeLibrary,
   gpuCheck,
+  loaderError,
   providedFiles,
   SetupError,
   unresolvedDependencies,
@@ -54,6 +55,18 @@ async function dependencyCheck(): Promise<Check> {
     detail: `not found by the dynamic loader: ${resolved.missing.map(describeLibrary).join(', ')}`,
     fix: 'install the CUDA and cuDNN runtime libraries the provider was built for (CUDA 12 and cuDNN 9 for ONNX Runtime 1.29.0\'s NuGet build), or add the folders holding them to LD_LIBRARY_PATH',
   };
+}
+
+/**
+ * ONNX Runtime reports only "Failed to load shared library"; the dynamic loader's own
+ * message, library by library, says which file is broken or which dependency is missing.
+ */
+export async function providerLoaderError(): Promise<string | null> {
+  for (const name of CUDA_PROVIDER_LIBRARIES) {
+    const error = await loaderError(join(bindingDirectory(), name));
+    if (error !== null) return error;
+  }
+  return null;
 }
 
 export async function diagnoseCuda(): Promise<Check[]> {

@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { BackendUnavailableError } from '@rosetta/harness';
 import ort from 'onnxruntime-node';
-import { bindingDirectory, missingProviderLibraries } from './cuda-libraries.js';
+import { bindingDirectory, missingProviderLibraries, providerLoaderError } from './cuda-libraries.js';
 import { probeModel } from './probe.js';
 
 export type ProviderName = 'cpu' | 'cuda';
@@ -51,6 +51,17 @@ export function provider(name: ProviderName): Provider {
 }
 
 /**
+ * ORT's error says only "Failed to load shared library": name the provider files that are
+ * not there, or else what the dynamic loader says about the ones that are.
+ */
+async function cudaLoadDetail(): Promise<string> {
+  const missing = missingProviderLibraries();
+  if (missing.length > 0) return ` (missing in ${bindingDirectory()}: ${missing.join(', ')})`;
+  const loader = await providerLoaderError();
+  return loader === null ? '' : ` (the dynamic loader: ${loader})`;
+}
+
+/**
  * Creates and runs a one-node session on the provider. ONNX Runtime loads the CUDA
  * provider library lazily, at the first session that asks for it, so this is where a
  * missing library or a missing GPU shows; its message becomes the `unavailable` reason.
@@ -63,10 +74,7 @@ export async function checkProvider(p: Provider): Promise<void> {
     const { y } = await session.run({ x });
     if (y === undefined || (y.data as Float32Array)[1] !== 4) throw new Error('the probe model computed a wrong result');
   } catch (error) {
-    // ORT's error says only "Failed to load shared library": name the files that are not there.
-    const missing = p.name === 'cuda' ? missingProviderLibraries() : [];
-    const where = missing.length > 0 ? ` (missing in ${bindingDirectory()}: ${missing.join(', ')})` : '';
-    throw new BackendUnavailableError(`onnxruntime-node cannot run the ${p.description}: ${(error as Error).message}${where}`);
+    throw new BackendUnavailableError(`onnxruntime-node cannot run the ${p.description}: ${(error as Error).message}${p.name === 'cuda' ? await cudaLoadDetail() : ''}`);
   } finally {
     await session?.release();
   }
