@@ -11,8 +11,9 @@
  *   copying them in and out every step.
  */
 import { writeFileAtomic, type Batch } from '@rosetta/data';
-import type { StepReporter, TrainableModel } from '@rosetta/harness';
+import type { KernelEvent, StepReporter, TrainableModel } from '@rosetta/harness';
 import ort from 'onnxruntime-node';
+import { OrtProfiler } from './profile.js';
 import type { TrainingProgram } from './program.js';
 import type { Provider } from './provider.js';
 
@@ -76,6 +77,8 @@ class ChunkBuffer {
 export interface TrainerOptions {
   /** Steps per `run`: 1 runs the step graph per batch, K > 1 the Loop graph per K batches. */
   readonly stepsPerRun: number;
+  /** Record ONNX Runtime's session profiles for `profileKernels` (benches: it slows runs down). */
+  readonly profile?: boolean;
 }
 
 export class OrtTrainer implements TrainableModel {
@@ -83,23 +86,26 @@ export class OrtTrainer implements TrainableModel {
     private readonly program: TrainingProgram,
     private readonly step: ort.InferenceSession,
     private readonly chunk: ort.InferenceSession | null,
-    private readonly stepsPerRun: number,
+    readonly stepsPerRun: number,
     private readonly infer: ort.InferenceSession,
     private state: Feeds,
+    private readonly profiler: OrtProfiler | null,
   ) {}
 
   /** Session creation (graph optimisation, kernel selection) happens here, outside the training timer. */
   static async create(program: TrainingProgram, provider: Provider, options: TrainerOptions): Promise<OrtTrainer> {
     const k = options.stepsPerRun;
     if (!Number.isInteger(k) || k < 1) throw new Error(`onnxruntime: stepsPerRun must be a positive integer, got ${k}`);
-    const step = await ort.InferenceSession.create(program.training(1), provider.options);
+    const profiler = options.profile ? await OrtProfiler.create() : null;
+    const training = (name: string) => profiler?.sessionOptions(provider.options, name) ?? provider.options;
+    const step = await ort.InferenceSession.create(program.training(1), training('step'));
     // The Loop's trip count is part of the chunk graph; an epoch's last, shorter chunk runs
     // step by step on the step graph.
-    const chunk = k > 1 ? await ort.InferenceSession.create(program.training(k), provider.options) : null;
+    const chunk = k > 1 ? await ort.InferenceSession.create(program.training(k), training('chunk')) : null;
     const infer = await ort.InferenceSession.create(program.inference, provider.options);
     const state: Feeds = {};
     for (const s of program.state) state[s.name] = new ort.Tensor('float32', s.data.slice(), s.shape);
-    return new OrtTrainer(program, step, chunk, k, infer, state);
+    return new OrtTrainer(program, step, chunk, k, infer, state, profiler);
   }
 
   async trainEpoch(batches: Iterable<Batch>, report: StepReporter): Promise<void> {
@@ -122,11 +128,18 @@ export class OrtTrainer implements TrainableModel {
   /** Runs a training graph once; its state outputs become the next run's state inputs. */
   private async run(session: ort.InferenceSession, data: Feeds): Promise<Float32Array> {
     const outputs = await session.run({ ...data, ...this.state });
+    this.profiler?.ran(session);
     const next: Feeds = {};
     const names = this.program.names;
     for (const s of this.program.state) next[s.name] = outputs[names.next(s.name)]!;
     this.state = next;
     return outputs[names.loss]!.data as Float32Array;
+  }
+
+  /** ONNX Runtime's profile of the training runs `train` makes, by op type; once per trainer created with `profile`. */
+  profileKernels(train: () => Promise<void>): Promise<readonly KernelEvent[]> {
+    if (this.profiler === null) throw new Error('onnxruntime: profileKernels needs a trainer created with the profile option');
+    return this.profiler.profile({ step: this.step, ...(this.chunk && { chunk: this.chunk }) }, train);
   }
 
   /** The graphs have a static batch size; say so rather than let ORT report a shape mismatch. */
@@ -169,8 +182,8 @@ export class OrtTrainer implements TrainableModel {
   }
 
   dispose(): void {
-    void this.step.release();
-    void this.chunk?.release();
-    void this.infer.release();
+    const released = Promise.all([this.step.release(), this.chunk?.release(), this.infer.release()]);
+    // After the sessions: one still profiling writes its trace when released.
+    if (this.profiler !== null) void released.then(() => this.profiler!.dispose());
   }
 }

@@ -1,4 +1,3 @@
 export { framework } from './framework.js';
 export { registerTrainingKernels } from './register-training-kernels.js';
 export { describeWasmRuntime, startWasm, stopWasm, type WasmBinary, type WasmOptions, type WasmRuntime } from './wasm-runtime.js';
-export { benchTfjs, DEFAULT_STEPS, type TfjsBenchOptions, type TfjsBenchRow, type TfjsFrameworkName } from './bench.js';

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Batch } from '@rosetta/data';
-import type { StepReporter, Tensor, TrainableModel } from '@rosetta/harness';
+import type { KernelEvent, StepReporter, Tensor, TrainableModel } from '@rosetta/harness';
 import type { WeightBinding } from './layout.js';
 import { getCanonicalWeights } from './layer-weights.js';
 import { sparseSoftmaxCrossEntropy } from './loss.js';
@@ -51,6 +51,19 @@ export class TfjsClassifier implements TrainableModel {
       loss.dispose();
       report(Float32Array.of(value));
     }
+  }
+
+  /**
+   * The kernels `train` runs, timed by TF.js's own profiler (`tf.profile`). Kernels that a
+   * kernel runs through the engine are recorded too, inside their caller's time.
+   */
+  async profileKernels(train: () => Promise<void>): Promise<readonly KernelEvent[]> {
+    const info = await tf.profile(train);
+    return info.kernels.map((kernel) => {
+      const ms = kernel.kernelTimeMs;
+      if (typeof ms !== 'number') throw new Error(`tf.profile could not time ${kernel.name}: ${JSON.stringify(ms)}`);
+      return { name: kernel.name, ms };
+    });
   }
 
   /** Logits in inference mode: dropout is the identity. */

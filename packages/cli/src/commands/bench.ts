@@ -1,59 +1,116 @@
 /**
- * `rosetta bench`: median milliseconds per training step of any backends, side by side,
- * with the ratio to the first. Random batches of the real shapes (a step's time does not
- * depend on the values), the shared initial weights, warm-up steps left out. Speed goals
- * are checked here and in each package's `bench` target, never in the tests.
+ * `rosetta bench`: the one whole-step bench. It times what a training run times (the shared
+ * iterator's batches of a synthetic dataset of the real shapes, the runner's epoch code, the
+ * backend's own steps per device call, warm-up and timed steps in whole calls), each
+ * measurement in a process of its own, in rounds, optionally against a PyTorch reference,
+ * with peak RSS per process and, with --profile, the framework profiler's kernels or ops.
+ * Speed goals are checked here, never in the tests.
  */
-import { Command } from 'commander';
-import { benchTrainingStep, resolveFramework, type ModelName } from '@rosetta/harness';
-import { modelList, nonNegativeInteger, positiveInteger } from '../options.js';
+import { join } from 'node:path';
+import { loadavg } from 'node:os';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { findWorkspaceRoot } from '@rosetta/data';
+import { resolveFramework, type ModelName } from '@rosetta/harness';
+import { measurementLine, modelTable } from '../bench/format.js';
+import { measureInChild, measurePytorch, type PythonReference } from '../bench/measure.js';
+import { runBench, variants, type Measure } from '../bench/rounds.js';
+import { integer, modelList, nonNegativeInteger, positiveInteger } from '../options.js';
 
 interface BenchCommandOptions {
-  framework: string;
+  framework: string[];
   model: ModelName[];
   steps: number;
   warmup: number;
+  rounds: number;
   batchSize?: number;
+  seed: number;
+  stepsPerRun?: number[];
+  reference?: 'pytorch';
+  python: string;
+  profile: boolean;
+  top: number;
 }
 
-function list(value: string): string[] {
-  return [...new Set(value.split(',').map((item) => item.trim()).filter(Boolean))];
+/** A comma-separated list of names, in order, without repeats. */
+export function nameList(value: string): string[] {
+  const names = [...new Set(value.split(',').map((item) => item.trim()).filter(Boolean))];
+  if (names.length === 0) throw new InvalidArgumentError(`expected one or more comma-separated names, got "${value}"`);
+  return names;
+}
+
+/** "8" or "1,8": steps per device call to bench each framework at. */
+export function stepsPerRunList(value: string): number[] {
+  return [...new Set(value.split(',').map((item) => positiveInteger(item.trim())))];
+}
+
+/** The PyTorch reference script, kept in the repository. */
+export function referenceScript(): string {
+  return join(findWorkspaceRoot(), 'reference', 'pytorch', 'bench.py');
 }
 
 async function bench(options: BenchCommandOptions): Promise<void> {
-  for (const model of options.model) {
-    const medians: [string, number][] = [];
-    for (const name of list(options.framework)) {
-      const result = await benchTrainingStep(await resolveFramework(name), model, {
+  // Unknown names fail here, before minutes of measuring.
+  for (const name of options.framework) await resolveFramework(name);
+  const reference: PythonReference = { python: options.python, script: referenceScript() };
+  const measure: Measure = (variant, model, profile) => {
+    const request = {
+      framework: variant.framework,
+      profile,
+      options: {
+        model,
         steps: options.steps,
         warmup: options.warmup,
+        seed: options.seed,
         ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
-      });
-      if (result.status === 'unavailable') {
-        console.log(`${model} ${name}: unavailable (${result.reason})`);
-        continue;
-      }
-      medians.push([name, result.msPerStepMedian]);
-      console.log(
-        `${model} ${name}: median ${result.msPerStepMedian.toFixed(1)} ms/step over ${result.msPerStep.length} steps, ` +
-          `${result.cpuMsPerStepMedian.toFixed(1)} CPU ms/step (${result.backend})`,
-      );
-    }
-    const [first, ...others] = medians;
-    for (const [name, ms] of others) console.log(`${model} ${name} / ${first![0]}: ${(ms / first![1]).toFixed(2)}x`);
-  }
+        ...(variant.stepsPerRun === undefined ? {} : { stepsPerRun: variant.stepsPerRun }),
+      },
+    };
+    return variant.reference ? measurePytorch(reference, request) : measureInChild(request);
+  };
+  const list = variants({
+    frameworks: options.framework,
+    ...(options.stepsPerRun === undefined ? {} : { stepsPerRun: options.stepsPerRun }),
+    ...(options.reference === undefined ? {} : { reference: options.reference }),
+  });
+  console.log(
+    `bench: ${options.model.join(', ')}; ${list.map((v) => v.label).join(', ')}; ${options.rounds} round(s) of ` +
+      `${options.warmup} warm-up + ${options.steps} timed steps each, in whole device calls, batch ${options.batchSize ?? 'SPEC.md (64)'}, ` +
+      'the shared iterator over synthetic data of the real shapes, dropout on; each measurement in its own process',
+  );
+  const results = await runBench({
+    models: options.model,
+    variants: list,
+    rounds: options.rounds,
+    profile: options.profile,
+    measure,
+    loadavg,
+    onMeasurement: (model, round, variant, outcome) => console.log(measurementLine(model, round, options.rounds, variant, outcome)),
+  });
+  for (const result of results) for (const line of modelTable(result, options.top)) console.log(line);
+  // An unavailable backend or reference is a fact about this machine; a failure is an error.
+  const failed = results.some((r) => r.rows.some((row) => row.status === 'failed') || r.profiles.some((p) => p.status === 'failed'));
+  if (failed) process.exitCode = 1;
 }
 
 export function benchCommand(): Command {
   return new Command('bench')
     .description(
-      'Median ms per training step (random batches of the real shapes, shared initial weights, dropout on) ' +
-        'of each framework, and its ratio to the first one listed.',
+      'Median ms per training step of each framework, timed as a training run times it (shared iterator, ' +
+        "the backend's steps per device call), each measurement in its own process, in rounds, with the ratio " +
+        'to a PyTorch reference (--reference pytorch) or else to the first framework, peak RSS and, with ' +
+        "--profile, the framework profiler's largest kernels or ops.",
     )
-    .requiredOption('--framework <names>', 'comma-separated frameworks, e.g. tfjs-wasm,onnxruntime-cpu')
+    .requiredOption('--framework <names>', 'comma-separated frameworks, e.g. tfjs-wasm,onnxruntime-cpu', nameList)
     .option('--model <models>', 'cnn, rnn or cnn,rnn', modelList, ['cnn', 'rnn'] as ModelName[])
-    .option('--steps <n>', 'timed steps', positiveInteger, 5)
-    .option('--warmup <n>', 'untimed steps first (compilation, allocator growth)', nonNegativeInteger, 2)
+    .option('--steps <n>', 'timed steps per round, rounded up to whole device calls', positiveInteger, 16)
+    .option('--warmup <n>', 'untimed steps first, rounded up to whole device calls', nonNegativeInteger, 2)
+    .option('--rounds <n>', 'measurements of every framework, interleaved', positiveInteger, 3)
     .option('--batch-size <n>', 'batch size [SPEC.md: 64]', positiveInteger)
+    .option('--seed <s>', 'seed of the synthetic data, its order and the initial weights', integer, 42)
+    .option('--steps-per-run <k,...>', 'bench each framework at these steps per device call (ONNX Runtime), e.g. 1,8', stepsPerRunList)
+    .addOption(new Option('--reference <name>', 'time a reference implementation in the same rounds').choices(['pytorch']))
+    .option('--python <path>', 'the Python of --reference pytorch', 'python3')
+    .option('--profile', "after the rounds, profile each framework with its own profiler (tf.profile, ONNX Runtime's session profiling)", false)
+    .option('--top <n>', 'kernels or ops shown per profile', positiveInteger, 15)
     .action(bench);
 }

@@ -1,0 +1,115 @@
+/**
+ * One bench measurement in a process of its own: a backend in a child Node process
+ * (bench/child.ts), the PyTorch reference in Python (reference/pytorch/bench.py). Separate
+ * processes keep backends from sharing an engine, a thread pool or an allocator (TF.js has
+ * one engine per process; native libraries keep their arenas), and make each process's
+ * peak RSS the measurement's own. Both sides answer with one bench measurement, validated
+ * by the harness's schema.
+ */
+import { fork, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseBenchResult, type BenchOptions, type BenchResult } from '@rosetta/harness';
+
+export interface MeasureRequest {
+  readonly framework: string;
+  /** A profile (the framework's own profiler) instead of a timing. */
+  readonly profile: boolean;
+  readonly options: BenchOptions;
+}
+
+/** What the child sends back over the IPC channel. */
+export type ChildMessage = { readonly result: unknown } | { readonly error: string };
+
+const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
+
+/** The last lines of a process's output, for an error message. */
+function tail(output: string, lines = 20): string {
+  return output.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+/** Runs the measurement in a child Node process; its output is shown only if it fails. */
+export function measureInChild(request: MeasureRequest, child = CHILD): Promise<BenchResult> {
+  const what = `${request.framework} ${request.options.model}`;
+  return new Promise((resolve, reject) => {
+    const process = fork(child, [JSON.stringify(request)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    let output = '';
+    process.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    process.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    let message: ChildMessage | undefined;
+    process.on('message', (m) => (message = m as ChildMessage));
+    process.on('error', reject);
+    process.on('close', (code, signal) => {
+      try {
+        if (message !== undefined && 'result' in message) resolve(parseBenchResult(message.result, `the bench process of ${what}`));
+        else if (message !== undefined) reject(new Error(message.error));
+        else reject(new Error(`the bench process of ${what} ended (${signal ?? `exit code ${code}`}) without a result:\n${tail(output)}`));
+      } catch (error) {
+        reject(error);
+      }
+    });
+  });
+}
+
+export interface PythonReference {
+  /** The interpreter, e.g. "python3" or "/usr/bin/python3". */
+  readonly python: string;
+  /** reference/pytorch/bench.py */
+  readonly script: string;
+}
+
+/** How to get PyTorch, appended to the reason when the reference cannot run. */
+export const TORCH_INSTALL_HINT =
+  'install PyTorch for that interpreter (Debian: `apt install python3-torch`, for /usr/bin/python3; ' +
+  'or `pip install torch`), or point --python at a Python that has it';
+
+/**
+ * Runs the PyTorch reference script; an interpreter that cannot be started, or one
+ * without torch (the script says so itself), is an `unavailable` reference, not an error.
+ */
+export function measurePytorch(reference: PythonReference, request: MeasureRequest): Promise<BenchResult> {
+  const { options } = request;
+  const args = [
+    reference.script,
+    '--model', options.model,
+    '--steps', String(options.steps),
+    '--warmup', String(options.warmup),
+    ...(options.batchSize === undefined ? [] : ['--batch-size', String(options.batchSize)]),
+    ...(options.seed === undefined ? [] : ['--seed', String(options.seed)]),
+    ...(request.profile ? ['--profile'] : []),
+  ];
+  const unavailable = (reason: string): BenchResult => ({
+    status: 'unavailable', framework: 'pytorch', model: options.model, reason: `${reason}; ${TORCH_INSTALL_HINT}`,
+  });
+  return new Promise((resolve, reject) => {
+    const process = spawn(reference.python, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    process.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    process.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    process.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT' || error.code === 'EACCES') resolve(unavailable(`cannot run ${reference.python} (${error.code})`));
+      else reject(error);
+    });
+    // After an 'error' (the interpreter cannot be started) the promise is already settled.
+    process.on('close', (code, signal) => {
+      if (code !== 0) {
+        reject(new Error(`${reference.python} ${reference.script} failed (${signal ?? `exit code ${code}`}):\n${tail(stderr || stdout)}`));
+        return;
+      }
+      const line = stdout.trimEnd().split('\n').at(-1) ?? '';
+      let json: unknown;
+      try {
+        json = JSON.parse(line);
+      } catch {
+        reject(new Error(`${reference.script}: expected one JSON line on stdout, got: ${tail(stdout, 5) || '(nothing)'}`));
+        return;
+      }
+      try {
+        const result = parseBenchResult(json, reference.script);
+        resolve(result.status === 'unavailable' ? unavailable(`${reference.python}: ${result.reason}`) : result);
+      } catch (error) {
+        reject(error);
+      }
+    });
+  });
+}

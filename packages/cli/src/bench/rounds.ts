@@ -1,0 +1,161 @@
+/**
+ * The order and the arithmetic of `rosetta bench`, apart from how a measurement is taken
+ * (measure.ts), so that they can be tested on a fake. Measurements go in rounds, every
+ * variant once per round in the order given (the reference first), so that the load of
+ * a shared machine drifts over all of them alike; a variant's ratio is the median over the
+ * rounds of its median step over the base's in the same round.
+ */
+import { median, type BenchProfile, type BenchResult, type BenchTiming, type ModelName } from '@rosetta/harness';
+
+export interface Variant {
+  /** As printed: the framework, and its steps per run when --steps-per-run is given. */
+  readonly label: string;
+  /** A registered framework, or "pytorch" for the reference. */
+  readonly framework: string;
+  readonly stepsPerRun?: number;
+  /** The PyTorch reference: when it runs, every ratio is to it. */
+  readonly reference: boolean;
+}
+
+export type Measure = (variant: Variant, model: ModelName, profile: boolean) => Promise<BenchResult>;
+
+export interface TimedRow {
+  readonly status: 'ok';
+  readonly variant: Variant;
+  readonly backend: string;
+  readonly stepsPerRun: number;
+  readonly warmupSteps: number;
+  /** Timed steps per round. */
+  readonly steps: number;
+  /** Median over every timed step of every round (a device call's k steps count k times). */
+  readonly msPerStepMedian: number;
+  readonly cpuMsPerStepMedian: number;
+  readonly roundMedians: readonly number[];
+  /** Median of `roundRatios`; 1 for the base; null when the base has no round in common. */
+  readonly ratio: number | null;
+  /** This variant's round median over the base's, for each round both finished. */
+  readonly roundRatios: readonly number[];
+  /** The largest peak RSS of its processes. */
+  readonly peakRssBytes: number;
+  readonly deviations: readonly string[];
+}
+
+export interface MissingRow {
+  readonly status: 'unavailable' | 'failed';
+  readonly variant: Variant;
+  readonly reason: string;
+}
+
+export type Row = TimedRow | MissingRow;
+
+export type ProfileOutcome =
+  | { readonly status: 'ok'; readonly variant: Variant; readonly profile: BenchProfile }
+  | { readonly status: 'unavailable' | 'unsupported' | 'failed'; readonly variant: Variant; readonly reason: string };
+
+export interface ModelBench {
+  readonly model: ModelName;
+  /** os.loadavg() before the first and after the last measurement of the model. */
+  readonly loadStart: readonly number[];
+  readonly loadEnd: readonly number[];
+  /** What the ratios are to: the reference when it ran, else the first variant that ran. */
+  readonly base: Variant | null;
+  readonly rows: readonly Row[];
+  readonly profiles: readonly ProfileOutcome[];
+}
+
+export interface BenchPlan {
+  readonly models: readonly ModelName[];
+  /** The reference (if any) first. */
+  readonly variants: readonly Variant[];
+  readonly rounds: number;
+  readonly profile: boolean;
+  readonly measure: Measure;
+  /** Called with each measurement as it comes (benches take minutes). */
+  readonly onMeasurement?: (model: ModelName, round: number, variant: Variant, outcome: BenchResult | Error) => void;
+  readonly loadavg: () => readonly number[];
+}
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+export async function runBench(plan: BenchPlan): Promise<ModelBench[]> {
+  const benches: ModelBench[] = [];
+  for (const model of plan.models) {
+    const loadStart = plan.loadavg();
+    /** Each variant's timing per round (undefined: not measured in that round). */
+    const timings = new Map<Variant, (BenchTiming | undefined)[]>(plan.variants.map((v) => [v, []]));
+    const missing = new Map<Variant, MissingRow>();
+    for (let round = 1; round <= plan.rounds; round++) {
+      for (const variant of plan.variants) {
+        if (missing.has(variant)) continue;
+        let outcome: BenchResult | Error;
+        try {
+          outcome = await plan.measure(variant, model, false);
+        } catch (error) {
+          outcome = new Error(message(error));
+        }
+        plan.onMeasurement?.(model, round, variant, outcome);
+        if (outcome instanceof Error) missing.set(variant, { status: 'failed', variant, reason: outcome.message });
+        else if (outcome.status === 'unavailable') missing.set(variant, { status: 'unavailable', variant, reason: outcome.reason });
+        else if (outcome.status === 'ok' && outcome.kind === 'timing') timings.get(variant)![round - 1] = outcome;
+        else missing.set(variant, { status: 'failed', variant, reason: `expected a timing, got ${JSON.stringify(outcome)}` });
+      }
+    }
+    const ran = plan.variants.filter((v) => !missing.has(v));
+    const base = ran.find((v) => v.reference) ?? ran[0] ?? null;
+    const rows = plan.variants.map((v) => missing.get(v) ?? timedRow(v, timings.get(v)!, base === null ? [] : timings.get(base)!));
+    const profiles: ProfileOutcome[] = [];
+    if (plan.profile) {
+      for (const variant of ran) {
+        try {
+          const result = await plan.measure(variant, model, true);
+          profiles.push(
+            result.status === 'ok' && result.kind === 'profile'
+              ? { status: 'ok', variant, profile: result }
+              : result.status === 'unavailable' || result.status === 'unsupported'
+                ? { status: result.status, variant, reason: result.reason }
+                : { status: 'failed', variant, reason: 'expected a profile, got a timing' },
+          );
+        } catch (error) {
+          profiles.push({ status: 'failed', variant, reason: message(error) });
+        }
+      }
+    }
+    benches.push({ model, loadStart, loadEnd: plan.loadavg(), base, rows, profiles });
+  }
+  return benches;
+}
+
+function timedRow(variant: Variant, rounds: readonly (BenchTiming | undefined)[], base: readonly (BenchTiming | undefined)[]): TimedRow {
+  const done = rounds.filter((t): t is BenchTiming => t !== undefined);
+  const first = done[0]!;
+  const roundRatios: number[] = [];
+  rounds.forEach((t, i) => {
+    const b = base[i];
+    if (t !== undefined && b !== undefined) roundRatios.push(t.msPerStepMedian / b.msPerStepMedian);
+  });
+  return {
+    status: 'ok',
+    variant,
+    backend: first.backend,
+    stepsPerRun: first.stepsPerRun,
+    warmupSteps: first.warmupSteps,
+    steps: first.msPerStep.length,
+    msPerStepMedian: median(done.flatMap((t) => t.msPerStep)),
+    cpuMsPerStepMedian: median(done.flatMap((t) => t.cpuMsPerStep)),
+    roundMedians: done.map((t) => t.msPerStepMedian),
+    ratio: roundRatios.length === 0 ? null : median(roundRatios),
+    roundRatios,
+    peakRssBytes: Math.max(...done.map((t) => t.peakRssBytes)),
+    deviations: first.deviations,
+  };
+}
+
+/** The variants of the command line: the reference first, then each framework at each steps-per-run. */
+export function variants(options: { frameworks: readonly string[]; stepsPerRun?: readonly number[]; reference?: 'pytorch' }): Variant[] {
+  const list: Variant[] = options.reference === undefined ? [] : [{ label: 'pytorch', framework: 'pytorch', reference: true }];
+  for (const framework of options.frameworks) {
+    if (options.stepsPerRun === undefined) list.push({ label: framework, framework, reference: false });
+    else for (const k of options.stepsPerRun) list.push({ label: `${framework} (${k}/run)`, framework, stepsPerRun: k, reference: false });
+  }
+  return list;
+}

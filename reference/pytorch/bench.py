@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""The PyTorch reference of `rosetta bench --reference pytorch`.
+
+Trains one of the SPEC.md models (models.py) for warm-up + timed steps, batch 64, on
+synthetic data of the real shapes, and prints one JSON line: the bench measurement of
+packages/harness/src/bench.ts (median ms per step, CPU ms per step, peak RSS; with
+--profile, PyTorch's own profiler's ops). rosetta bench runs it in the same rounds as the
+backends, each run in a process of its own.
+
+Timed like the backends: a step runs from the end of the previous one to the moment its
+loss is known (loss.item() waits for it), and holds the batch assembly (gather the
+shuffled samples, bytes / 255), forward, backward and the update. Besides models.py's,
+one difference from the backends is listed in the output: the data is generated here, in
+PyTorch, not read through the shared iterator (same shapes, same work per batch).
+
+Without torch it prints an `unavailable` measurement and exits 0.
+
+  python3 reference/pytorch/bench.py --model cnn [--steps 16] [--warmup 2] [--batch-size 64] [--seed 42] [--profile]
+"""
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import statistics
+import sys
+import time
+
+# SPEC.md shapes (packages/harness/src/spec.ts); tokens below 500 like the shared IMDB subset.
+IMAGE_SHAPE = (3, 32, 32)
+SEQUENCE_LENGTH = 150
+SYNTHETIC_VOCABULARY = 500
+CLASSES = {"cnn": 10, "rnn": 2}
+
+
+def arguments():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", choices=["cnn", "rnn"], required=True)
+    parser.add_argument("--steps", type=int, default=16, help="timed steps")
+    parser.add_argument("--warmup", type=int, default=2, help="untimed steps first")
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--profile", action="store_true", help="profile the timed steps with torch.profiler")
+    args = parser.parse_args()
+    if args.steps < 1 or args.warmup < 0 or args.batch_size < 1:
+        parser.error("--steps and --batch-size must be positive, --warmup not negative")
+    return args
+
+
+def peak_rss_bytes():
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # Linux reports kilobytes, macOS bytes.
+    return rss if sys.platform == "darwin" else rss * 1024
+
+
+def blas(torch):
+    """The BLAS PyTorch was built with: it sets the speed of every matrix product (Debian's
+    python3-torch uses the generic one; the wheels on pypi.org use MKL)."""
+    found = re.search(r"BLAS_INFO=([^,\s]+)", torch.__config__.show())
+    return found.group(1) if found else "unknown"
+
+
+def synthetic_data(torch, model, count, generator):
+    """`count` samples of the real shapes, as the datasets store them (bytes, token ids)."""
+    labels = torch.randint(0, CLASSES[model], (count,), generator=generator)
+    if model == "cnn":
+        return torch.randint(0, 256, (count, *IMAGE_SHAPE), dtype=torch.uint8, generator=generator), labels
+    return torch.randint(1, SYNTHETIC_VOCABULARY, (count, SEQUENCE_LENGTH), generator=generator), labels
+
+
+def aggregate(events, steps, wall_ms):
+    """torch.profiler's ops as the harness's KernelRow, largest first (self time: no op counted twice)."""
+    rows = [
+        {
+            "name": e.key,
+            "calls": e.count,
+            "totalMs": e.self_cpu_time_total / 1000,
+            "msPerStep": e.self_cpu_time_total / 1000 / steps,
+            "callsPerStep": e.count / steps,
+            "share": e.self_cpu_time_total / 1000 / wall_ms if wall_ms > 0 else 0,
+        }
+        for e in events
+        if e.self_cpu_time_total > 0
+    ]
+    return sorted(rows, key=lambda r: (-r["totalMs"], r["name"]))
+
+
+def main():
+    args = arguments()
+    try:
+        import torch
+    except ImportError as error:
+        reason = f"{error} (Python {platform.python_version()} at {sys.executable})"
+        print(json.dumps({"status": "unavailable", "framework": "pytorch", "model": args.model, "reason": reason}))
+        return
+    from models import DEVIATIONS, build
+
+    torch.set_num_threads(os.cpu_count())
+    torch.manual_seed(args.seed)
+    generator = torch.Generator().manual_seed(args.seed)
+    net, optimizer, loss_fn = build(args.model)
+    net.train()
+    count = (args.warmup + args.steps) * args.batch_size
+    inputs, labels = synthetic_data(torch, args.model, count, generator)
+    order = torch.randperm(count, generator=generator)
+
+    def step(i):
+        batch = order[i * args.batch_size:(i + 1) * args.batch_size]
+        x = inputs[batch].float().div_(255) if args.model == "cnn" else inputs[batch]
+        optimizer.zero_grad(set_to_none=True)
+        loss = loss_fn(net(x), labels[batch])
+        loss.backward()
+        optimizer.step()
+        # The step is done when its loss is known, as in the harness.
+        return loss.item()
+
+    for i in range(args.warmup):
+        step(i)
+    wall, cpu = [], []
+
+    def timed_steps():
+        last_wall, last_cpu = time.perf_counter(), time.process_time()
+        for i in range(args.warmup, args.warmup + args.steps):
+            step(i)
+            now_wall, now_cpu = time.perf_counter(), time.process_time()
+            wall.append((now_wall - last_wall) * 1000)
+            cpu.append((now_cpu - last_cpu) * 1000)
+            last_wall, last_cpu = now_wall, now_cpu
+
+    common = {
+        "status": "ok",
+        "framework": "pytorch",
+        "model": args.model,
+        "backend": f"torch {torch.__version__} (BLAS {blas(torch)}), CPU, {torch.get_num_threads()} threads",
+        "batchSize": args.batch_size,
+        "stepsPerRun": 1,
+        "warmupSteps": args.warmup,
+        "deviations": DEVIATIONS + [
+            "synthetic data generated in PyTorch (uniform bytes, tokens below 500), shuffled by torch.randperm, "
+            "not read through the shared iterator; same shapes and the same per-batch work inside the step",
+        ],
+    }
+    if args.profile:
+        with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as profiler:
+            timed_steps()
+        result = {
+            **common,
+            "kind": "profile",
+            "steps": args.steps,
+            "stepMs": sum(wall) / args.steps,
+            "kernels": aggregate(profiler.key_averages(), args.steps, sum(wall)),
+        }
+    else:
+        timed_steps()
+        result = {
+            **common,
+            "kind": "timing",
+            "msPerStep": wall,
+            "cpuMsPerStep": cpu,
+            "msPerStepMedian": statistics.median(wall),
+            "cpuMsPerStepMedian": statistics.median(cpu),
+        }
+    print(json.dumps({**result, "peakRssBytes": peak_rss_bytes()}))
+
+
+if __name__ == "__main__":
+    main()

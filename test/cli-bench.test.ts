@@ -1,0 +1,131 @@
+/**
+ * `rosetta bench` through the real binary: the linear test frameworks plugged in through
+ * ROSETTA_FRAMEWORKS, each measurement in its own child process, the PyTorch reference
+ * absent (an interpreter that does not exist) and, where this machine has one, present.
+ * Nothing here asserts on a time: only on what was measured, how, and how it is reported.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CNN_SPEC } from '@rosetta/harness';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const main = join(root, 'packages/cli/dist/main.js');
+const child = join(root, 'packages/cli/dist/bench/child.js');
+const plugin = join(root, 'packages/harness/dist/testing/linear.js');
+
+let dir: string;
+let env: NodeJS.ProcessEnv;
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function rosetta(...args: string[]): Promise<Outcome> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [main, ...args], { env, cwd: dir }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** A Python that can import torch (ROSETTA_PYTHON, python3, Debian's /usr/bin/python3), or null. */
+function pythonWithTorch(): string | null {
+  for (const candidate of [process.env['ROSETTA_PYTHON'], 'python3', '/usr/bin/python3']) {
+    if (candidate === undefined) continue;
+    try {
+      execFileSync(candidate, ['-c', 'import torch'], { stdio: 'ignore' });
+      return candidate;
+    } catch {
+      // Not this one.
+    }
+  }
+  return null;
+}
+
+beforeAll(async () => {
+  for (const built of [main, child, plugin]) if (!existsSync(built)) throw new Error(`${built} is missing: build first (npx tsc -b)`);
+  dir = await mkdtemp(join(tmpdir(), 'rosetta-bench-e2e-'));
+  env = { ...process.env, ROSETTA_FRAMEWORKS: plugin };
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const small = ['--steps', '3', '--warmup', '1', '--batch-size', '8'];
+
+describe('rosetta bench', () => {
+  it('measures every framework in rounds, in whole device calls, and reports ratios, peak RSS and what could not run', async () => {
+    const run = await rosetta(
+      'bench', '--framework', 'linear,linear-chunked,linear-unavailable', '--model', 'cnn,rnn', '--rounds', '2', ...small,
+      '--reference', 'pytorch', '--python', join(dir, 'no-such-python'),
+    );
+    expect(run.code, run.stderr).toBe(0);
+    // Rounds interleave the frameworks; the reference is tried once and left out.
+    const rounds = run.stdout.split('\n').filter((line) => / round \d\/2 /.test(line)).map((line) => line.split(':')[0]);
+    expect(rounds).toEqual([
+      'cnn round 1/2 pytorch', 'cnn round 1/2 linear', 'cnn round 1/2 linear-chunked', 'cnn round 1/2 linear-unavailable',
+      'cnn round 2/2 linear', 'cnn round 2/2 linear-chunked',
+      'rnn round 1/2 pytorch', 'rnn round 1/2 linear', 'rnn round 1/2 linear-chunked', 'rnn round 1/2 linear-unavailable',
+      'rnn round 2/2 linear', 'rnn round 2/2 linear-chunked',
+    ]);
+    // linear-chunked runs 4 steps per call: 3 timed steps become 4, 1 warm-up step 4.
+    expect(run.stdout).toMatch(/^cnn round 1\/2 linear-chunked: median [\d.]+ ms\/step \(CPU [\d.]+\) over 4 steps after 4 warm-up, peak RSS \d+ MiB$/m);
+    expect(run.stdout).toMatch(/^cnn round 1\/2 linear: median [\d.]+ ms\/step \(CPU [\d.]+\) over 3 steps after 1 warm-up, peak RSS \d+ MiB$/m);
+    expect(run.stdout).toMatch(/^cnn round 1\/2 pytorch: unavailable \(cannot run .*no-such-python \(ENOENT\); install PyTorch .*apt install python3-torch.*pip install torch/m);
+    // Without the reference, ratios are to the first framework that ran.
+    expect(run.stdout).toMatch(/^framework +backend +steps\/run +ms\/step +CPU ms\/step +vs linear +per round +peak RSS$/m);
+    expect(run.stdout).toMatch(/^linear +plain TypeScript +1 +[\d.]+ +[\d.]+ +1\.00x +1\.00 1\.00 +\d+ MiB$/m);
+    expect(run.stdout).toMatch(/^linear-chunked +plain TypeScript +4 +[\d.]+ +[\d.]+ +[\d.]+x +[\d.]+ [\d.]+ +\d+ MiB$/m);
+    expect(run.stdout).toMatch(/^linear-unavailable: unavailable: .*never loads/m);
+    expect(run.stdout).toMatch(/^cnn: load average [\d.]+ [\d.]+ [\d.]+ at the start, [\d.]+ [\d.]+ [\d.]+ at the end/m);
+  });
+
+  it('benches a framework at several steps per run (--steps-per-run), and profiles with --profile', async () => {
+    const run = await rosetta('bench', '--framework', 'linear-chunked', '--model', 'rnn', '--rounds', '1', ...small, '--steps-per-run', '1,2', '--profile');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^linear-chunked \(1\/run\) +plain TypeScript +1 /m);
+    expect(run.stdout).toMatch(/^linear-chunked \(2\/run\) +plain TypeScript +2 /m);
+    expect(run.stdout).toMatch(/^rnn linear-chunked \(2\/run\) profile \(plain TypeScript\): 4 steps after 2 warm-up, /m);
+    expect(run.stdout).toMatch(/^ {2}LinearStep +[\d.]+ +[\d.]+ % +1$/m);
+  });
+
+  it('exits 1 when a measurement fails, and rejects unknown frameworks before measuring', async () => {
+    const diverging = await rosetta('bench', '--framework', 'linear-diverging,linear', '--model', 'cnn', '--rounds', '1', ...small);
+    expect(diverging.code).toBe(1);
+    expect(diverging.stdout).toMatch(/^cnn round 1\/1 linear-diverging: failed: training diverged: loss is/m);
+    expect(diverging.stdout).toMatch(/^linear +plain TypeScript/m);
+    const unknown = await rosetta('bench', '--framework', 'tfjs-webgl', '--model', 'cnn');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/unknown framework "tfjs-webgl"/);
+  });
+
+  // These two need a Python with torch, and are skipped on a machine without one.
+  const python = pythonWithTorch();
+  it.skipIf(python === null)('times the PyTorch reference in the same rounds and takes the ratios to it', async () => {
+    const run = await rosetta('bench', '--framework', 'linear', '--model', 'cnn', '--rounds', '1', '--steps', '1', '--warmup', '0', '--batch-size', '4', '--reference', 'pytorch', '--python', python!);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^pytorch +torch [\d.a-z]+ \(BLAS \S+\), CPU, \d+ threads +1 +[\d.]+ +[\d.]+ +1\.00x/m);
+    expect(run.stdout).toMatch(/^linear +plain TypeScript +1 +[\d.]+ +[\d.]+ +[\d.]+x/m);
+    expect(run.stdout).toMatch(/vs pytorch/);
+    expect(run.stdout).toMatch(/^pytorch differs from SPEC\.md:\n {2}- nn\.GRU is the reset-after GRU/m);
+  }, 120_000);
+
+  it.skipIf(python === null)("the reference models have the SPEC.md parameter counts, but for the GRU's second bias", () => {
+    const count = (model: string) =>
+      Number(execFileSync(python!, ['-c', `from models import build; print(sum(p.numel() for p in build("${model}")[0].parameters()))`], {
+        cwd: join(root, 'reference/pytorch'), encoding: 'utf8',
+      }));
+    expect(count('cnn')).toBe(CNN_SPEC.parameters);
+    // SPEC.md's GRU (the TF.js model's 3,818,002) plus b_hh, the 300 recurrent biases of the reset-after GRU.
+    expect(count('rnn')).toBe(3_818_002 + 300);
+  });
+});
