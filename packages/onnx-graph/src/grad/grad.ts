@@ -2,8 +2,25 @@ import type { Node, Tensor } from '../graph.js';
 import { isFloat } from '../dtype.js';
 import { scalar } from '../ops/constants.js';
 import { sum } from '../ops/elementwise.js';
+import { gemm } from '../ops/linalg.js';
+import { concat } from '../ops/shape-ops.js';
 import { sameShape } from '../shape.js';
+import { isProductShare, type ProductShare, type Share } from './registry.js';
 import { gradients } from './rules/index.js';
+
+/** The shape a share stands for: its tensor's, or [K, N] for a product A^T dY. */
+function shareShape(share: Share): readonly (number | string)[] {
+  return isProductShare(share) ? [share.a.shape[1]!, share.dy.shape[1]!] : share.shape;
+}
+
+/**
+ * The products among a tensor's shares as one GEMM: stacking the A's and the dY's along their rows
+ * turns the sum of the A_i^T dY_i into a single product (the operands are stacked in the same order).
+ */
+function stackedProduct(products: readonly ProductShare[]): Tensor {
+  const stack = (ts: readonly Tensor[]): Tensor => (ts.length === 1 ? ts[0]! : concat(ts, 0));
+  return gemm(stack(products.map((p) => p.a)), stack(products.map((p) => p.dy)), null, { transA: true });
+}
 
 /**
  * Reverse-mode differentiation: appends to the loss's graph the nodes that compute
@@ -14,7 +31,8 @@ import { gradients } from './rules/index.js';
  * 2. Walk those nodes in reverse creation order (a reverse topological order). For each, gather the
  *    gradients of its outputs, call its op's gradient rule, and hand each input its share.
  * 3. A tensor used by several nodes receives one share per use; the shares are added (one Sum node)
- *    the first time the total is needed.
+ *    the first time the total is needed. Shares that a rule left as matrix products (a weight used by
+ *    several MatMuls, see ProductShare) become one GEMM over the stacked operands first.
  *
  * `loss` is a scalar, whose own gradient is 1, unless `seed` gives d something / d loss (then the
  * loss may have any shape: this is the vector-Jacobian product with `seed`).
@@ -38,14 +56,18 @@ export function grad(loss: Tensor, wrt: readonly Tensor[], seed?: Tensor): Tenso
     for (const t of node.inputs) if (t !== null) reachesLoss.add(t);
   }
 
-  const shares = new Map<Tensor, Tensor[]>([[loss, [seed ?? scalar(graph, 1, loss.dtype)]]]);
+  const shares = new Map<Tensor, Share[]>([[loss, [seed ?? scalar(graph, 1, loss.dtype)]]]);
   const total = (t: Tensor): Tensor | null => {
     const parts = shares.get(t);
     if (parts === undefined) return null;
-    const summed = sum(parts);
+    const products = parts.filter(isProductShare);
+    const tensors = parts.filter((p): p is Tensor => !isProductShare(p));
+    if (products.length > 0) tensors.push(stackedProduct(products));
+    const summed = sum(tensors);
     shares.set(t, [summed]);
     return summed;
   };
+  const needsGradient = (x: Tensor | null): boolean => x !== null && dependsOnWrt.has(x) && isFloat(x.dtype);
 
   for (let i = graph.nodes.length - 1; i >= 0; i--) {
     const node = graph.nodes[i]!;
@@ -54,12 +76,13 @@ export function grad(loss: Tensor, wrt: readonly Tensor[], seed?: Tensor): Tenso
     if (dys.every((d) => d === null)) continue;
     const rule = gradients.get(node.opType);
     if (rule === undefined) throw new Error(`onnx-graph: no gradient rule for ${node.opType} (output ${node.outputs[0]?.name})`);
-    const dxs = rule.gradFunc(node, dys);
+    const needs = node.inputs.map(needsGradient);
+    const dxs = rule.gradFunc(node, dys, needs);
     node.inputs.forEach((x, k) => {
       const dx = dxs[k];
-      if (x === null || dx === null || dx === undefined || !dependsOnWrt.has(x) || !isFloat(x.dtype)) return;
-      if (!sameShape(dx.shape, x.shape)) {
-        throw new Error(`onnx-graph: ${node.opType} gradient for ${x.name} has shape [${dx.shape.join(', ')}], expected [${x.shape.join(', ')}]`);
+      if (x === null || dx === null || dx === undefined || !needs[k]) return;
+      if (!sameShape(shareShape(dx), x.shape)) {
+        throw new Error(`onnx-graph: ${node.opType} gradient for ${x.name} has shape [${shareShape(dx).join(', ')}], expected [${x.shape.join(', ')}]`);
       }
       const list = shares.get(x);
       if (list === undefined) shares.set(x, [dx]);

@@ -147,6 +147,18 @@ describe('finite-difference check of every gradient rule', () => {
     await checkGradients({ ...f64, inputs: { x: { shape: [3] } }, forward: ({ x }) => G.add(G.mul(x!, x!), G.sigmoid(x!)) });
   });
 
+  // A weight used by several products gets its gradient as one GEMM over the stacked operands
+  // (grad.ts): products of different row counts, a batched MatMul folded into rows, and a Gemm that
+  // reads the same square weight transposed all have to land in the right place of that one product.
+  test('a weight shared by MatMuls and a transposing Gemm gets the sum of its gradients', async () => {
+    await checkGradients({
+      ...f64,
+      inputs: { w: { shape: [3, 3] }, x1: { shape: [2, 3] }, x2: { shape: [2, 2, 3] }, x3: { shape: [4, 3] } },
+      forward: ({ w, x1, x2, x3 }) =>
+        G.add(G.reduceSum(G.matMul(G.tanh(G.matMul(x1!, w!)), w!), [0]), G.add(G.reduceSum(G.matMul(x2!, w!), [0, 1]), G.reduceSum(G.gemm(x3!, w!, null, { transB: true }), [0]))),
+    });
+  });
+
   // The GRU of SPEC.md (reset gate applied before the recurrent matmul, Keras reset_after=false),
   // unrolled over 3 steps on embedded tokens: every rule the RNN needs, composed.
   test('an embedding + GRU unrolled over 3 steps + dense + loss composes', async () => {

@@ -3,46 +3,46 @@
 import { cast, div, mul, neg, sub, where, greater } from '../../ops/elementwise.js';
 import { isFloat } from '../../dtype.js';
 import { sumToShape } from '../unbroadcast.js';
-import { operand, type GradConfig } from '../registry.js';
+import { ifNeeded, operand, type GradConfig } from '../registry.js';
 
 export const addGrad: GradConfig = {
   opType: 'Add',
-  gradFunc: (node, [dy]) => {
+  gradFunc: (node, [dy], needs) => {
     const [a, b] = [operand(node.inputs, 0, node), operand(node.inputs, 1, node)];
-    return [sumToShape(dy!, a.shape), sumToShape(dy!, b.shape)];
+    return [ifNeeded(needs[0], () => sumToShape(dy!, a.shape)), ifNeeded(needs[1], () => sumToShape(dy!, b.shape))];
   },
 };
 
 export const subGrad: GradConfig = {
   opType: 'Sub',
-  gradFunc: (node, [dy]) => {
+  gradFunc: (node, [dy], needs) => {
     const [a, b] = [operand(node.inputs, 0, node), operand(node.inputs, 1, node)];
-    return [sumToShape(dy!, a.shape), sumToShape(neg(dy!), b.shape)];
+    return [ifNeeded(needs[0], () => sumToShape(dy!, a.shape)), ifNeeded(needs[1], () => sumToShape(neg(dy!), b.shape))];
   },
 };
 
 export const mulGrad: GradConfig = {
   opType: 'Mul',
-  gradFunc: (node, [dy]) => {
+  gradFunc: (node, [dy], needs) => {
     const [a, b] = [operand(node.inputs, 0, node), operand(node.inputs, 1, node)];
-    return [sumToShape(mul(dy!, b), a.shape), sumToShape(mul(dy!, a), b.shape)];
+    return [ifNeeded(needs[0], () => sumToShape(mul(dy!, b), a.shape)), ifNeeded(needs[1], () => sumToShape(mul(dy!, a), b.shape))];
   },
 };
 
 /** y = a / b: dy/da = 1 / b, dy/db = -a / b^2 = -y / b. */
 export const divGrad: GradConfig = {
   opType: 'Div',
-  gradFunc: (node, [dy]) => {
+  gradFunc: (node, [dy], needs) => {
     const [a, b] = [operand(node.inputs, 0, node), operand(node.inputs, 1, node)];
     const y = operand(node.outputs, 0, node);
     const dyOverB = div(dy!, b);
-    return [sumToShape(dyOverB, a.shape), sumToShape(neg(mul(dyOverB, y)), b.shape)];
+    return [ifNeeded(needs[0], () => sumToShape(dyOverB, a.shape)), ifNeeded(needs[1], () => sumToShape(neg(mul(dyOverB, y)), b.shape))];
   },
 };
 
 export const sumGrad: GradConfig = {
   opType: 'Sum',
-  gradFunc: (node, [dy]) => node.inputs.map((x) => sumToShape(dy!, x!.shape)),
+  gradFunc: (node, [dy], needs) => node.inputs.map((x, i) => ifNeeded(needs[i], () => sumToShape(dy!, x!.shape))),
 };
 
 export const negGrad: GradConfig = { opType: 'Neg', gradFunc: (_node, [dy]) => [neg(dy!)] };
@@ -96,8 +96,8 @@ export const castGrad: GradConfig = {
 /** Where routes the gradient to the branch that was chosen; the condition gets none. */
 export const whereGrad: GradConfig = {
   opType: 'Where',
-  gradFunc: (node, [dy]) => {
+  gradFunc: (node, [dy], needs) => {
     const [c, a, b] = [0, 1, 2].map((i) => operand(node.inputs, i, node));
-    return [null, sumToShape(where(c!, dy!, 0), a!.shape), sumToShape(where(c!, 0, dy!), b!.shape)];
+    return [null, ifNeeded(needs[1], () => sumToShape(where(c!, dy!, 0), a!.shape)), ifNeeded(needs[2], () => sumToShape(where(c!, 0, dy!), b!.shape))];
   },
 };

@@ -6,7 +6,7 @@ import { reduceSum } from '../../ops/reduce.js';
 import { reshape, zeros } from '../../ops/shape-ops.js';
 import type { Node } from '../../graph.js';
 import { convInputGrad, convKernelGrad, spatialAxes } from '../conv.js';
-import { operand, type GradConfig } from '../registry.js';
+import { ifNeeded, operand, type GradConfig } from '../registry.js';
 
 function convOptions(node: Node): Required<ConvOptions> {
   return {
@@ -34,12 +34,12 @@ function convOptions(node: Node): Required<ConvOptions> {
  */
 export const convGrad: GradConfig = {
   opType: 'Conv',
-  gradFunc: (node, [dy]) => {
+  gradFunc: (node, [dy], needs) => {
     const [x, w] = [operand(node.inputs, 0, node), operand(node.inputs, 1, node)];
     const options = convOptions(node);
-    const db = node.inputs[2] ? reduceSum(dy!, [0, ...spatialAxes(x)]) : null;
-    const grads = [convInputGrad(x, w, dy!, options), convKernelGrad(x, w, dy!, options)];
-    return db === null ? grads : [...grads, db];
+    const db = ifNeeded(node.inputs[2] !== undefined && needs[2], () => reduceSum(dy!, [0, ...spatialAxes(x)]));
+    const grads = [ifNeeded(needs[0], () => convInputGrad(x, w, dy!, options)), ifNeeded(needs[1], () => convKernelGrad(x, w, dy!, options))];
+    return node.inputs[2] === undefined ? grads : [...grads, db];
   },
 };
 
