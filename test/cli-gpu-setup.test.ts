@@ -88,7 +88,7 @@ describe('GPU backends one command away', () => {
 
     const train = await rosetta('train', '--framework', 'onnxruntime-cuda', '--model', 'cnn', '--out', join(dir, 'results'), '--label', 'gpu-box');
     expect(train.code, train.stderr).toBe(0);
-    const result = JSON.parse(await readFile(join(dir, 'results', 'gpu-box', 'onnxruntime-cuda.cnn.json'), 'utf8')) as { status: string; reason: string };
+    const result = JSON.parse(await readFile(join(dir, 'results', 'gpu-box', 'onnxruntime-cuda.cnn.10ep-all.json'), 'utf8')) as { status: string; reason: string };
     expect(result.status).toBe('unavailable');
     expect(result.reason).toMatch(/to enable it run `npx rosetta setup onnxruntime-cuda`/);
   }, 120_000);

@@ -59,8 +59,8 @@ describe('rosetta train', () => {
     expect(run.stdout).toMatch(/linear cnn on plain TypeScript \(cpu\): 2 epoch\(s\) x 10 steps of 64 = 20 steps/);
     expect(run.stdout).toMatch(/^after 5 steps: ~.*, estimated .* for 20 steps$/m);
     expect(run.stdout).toMatch(/^epoch 2\/2: /m);
-    const cnn = await readResult(join(out, 'e2e', 'linear.cnn.json'));
-    const rnn = await readResult(join(out, 'e2e', 'linear.rnn.json'));
+    const cnn = await readResult(join(out, 'e2e', 'linear.cnn.2ep-all.json'));
+    const rnn = await readResult(join(out, 'e2e', 'linear.rnn.2ep-all.json'));
     expect(cnn).toMatchObject({ status: 'ok', epochs: 2, trainSamples: 640, testSamples: 256, seed: 42 });
     expect(rnn).toMatchObject({ status: 'ok', epochs: 2, trainSamples: 640, testSamples: 256 });
     expect(cnn.testAccuracy!).toBeGreaterThan(0.3); // chance: 0.1
@@ -79,14 +79,14 @@ describe('rosetta train', () => {
     // default label is this machine's CPU and core count.
     const [label] = await readdir(out);
     expect(label).toMatch(/^[a-z0-9-]+-\d+-cores$/);
-    expect(await readResult(join(out, label!, 'linear.rnn.json'))).toMatchObject({ epochs: 1, trainSamples: 640, testSamples: 128, seed: 5, label });
+    expect(await readResult(join(out, label!, 'linear.rnn.1ep-4096-test128-seed5.json'))).toMatchObject({ epochs: 1, trainSamples: 640, testSamples: 128, seed: 5, label });
   });
 
   it('records an unavailable backend with its reason and exits 0', async () => {
     const out = join(dir, 'unavailable');
     const run = await rosetta('train', '--framework', 'linear-unavailable', '--model', 'cnn', '--out', out, '--label', 'e2e');
     expect(run.code).toBe(0);
-    const result = await readResult(join(out, 'e2e', 'linear-unavailable.cnn.json'));
+    const result = await readResult(join(out, 'e2e', 'linear-unavailable.cnn.10ep-all.json'));
     expect(result.status).toBe('unavailable');
     expect(result.reason).toMatch(/never loads/);
   });
@@ -96,7 +96,7 @@ describe('rosetta train', () => {
     const run = await rosetta('train', '--framework', 'linear-diverging', '--model', 'cnn', '--out', out, '--label', 'e2e');
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/failed: training diverged: loss is/);
-    const result = await readResult(join(out, 'e2e', 'linear-diverging.cnn.json'));
+    const result = await readResult(join(out, 'e2e', 'linear-diverging.cnn.10ep-all.json'));
     expect(result.status).toBe('failed');
     expect(result.reason).toMatch(/^training diverged: loss is (NaN|-?Infinity) at epoch 1, step 2 of 10$/);
   });
@@ -105,14 +105,14 @@ describe('rosetta train', () => {
     const out = join(dir, 'kept');
     const ok = await rosetta('train', '--framework', 'linear', '--model', 'cnn', '--epochs', '1', '--out', out, '--label', 'e2e');
     expect(ok.code, ok.stderr).toBe(0);
-    const kept = await readFile(join(out, 'e2e', 'linear.cnn.json'));
+    const kept = await readFile(join(out, 'e2e', 'linear.cnn.1ep-all.json'));
     // Offline: the mirror cannot be reached (a closed local port), the data never arrives.
     const offline = await rosetta('train', '--framework', 'linear', '--model', 'cnn', '--epochs', '1', '--out', out, '--label', 'e2e', '--mirror', 'http://127.0.0.1:9/', '--cache', join(dir, 'empty-cache'));
     expect(offline.code).toBe(1);
     expect(offline.stdout).toMatch(/linear cnn: failed: .*127\.0\.0\.1:9/);
-    expect(offline.stdout).toMatch(/the earlier ok result .*linear\.cnn\.json is kept/);
-    expect(await readFile(join(out, 'e2e', 'linear.cnn.json'))).toEqual(kept);
-    expect(await readResult(join(out, 'e2e', 'linear.cnn.failed.json'))).toMatchObject({ status: 'failed' });
+    expect(offline.stdout).toMatch(/the earlier ok result .*linear\.cnn\.1ep-all\.json is kept/);
+    expect(await readFile(join(out, 'e2e', 'linear.cnn.1ep-all.json'))).toEqual(kept);
+    expect(await readResult(join(out, 'e2e', 'linear.cnn.1ep-all.failed.json'))).toMatchObject({ status: 'failed' });
 
     const report = await rosetta('report', '--results', out, '--notebooks', join(dir, 'kept-notebooks'), '--no-readme');
     expect(report.code, report.stderr).toBe(0);
@@ -126,15 +126,18 @@ describe('rosetta train', () => {
       const out = join(dir, `stopped-${signal}`);
       const first = await rosetta('train', '--framework', 'linear', '--model', 'cnn', '--epochs', '1', '--out', out, '--label', 'e2e');
       expect(first.code, first.stderr).toBe(0);
-      const before = await readFile(join(out, 'e2e', 'linear.cnn.json'));
-      const child = spawn(process.execPath, [main, 'train', '--framework', 'linear', '--model', 'cnn', '--epochs', '100000', '--out', out, '--label', 'e2e'], { env, cwd: dir });
-      // Stopped in the middle of training, once the first epoch has been printed.
-      await new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('epoch 1/') && resolve()));
+      const before = await readFile(join(out, 'e2e', 'linear.cnn.1ep-all.json'));
+      // The same run size, so that a finished run would replace the first one's file.
+      const child = spawn(process.execPath, [main, 'train', '--framework', 'linear', '--model', 'cnn', '--epochs', '1', '--out', out, '--label', 'e2e'], { env: { ...env, ROSETTA_LINEAR_STEP_DELAY_MS: '200' }, cwd: dir });
+      // Stopped in the middle of training (10 steps of 200 ms), once the plan has been printed.
+      await new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('steps of 64') && resolve()));
+      await new Promise((resolve) => setTimeout(resolve, 500));
       const exited = new Promise((resolve) => child.on('exit', resolve));
       child.kill(signal);
       await exited;
-      expect(await readFile(join(out, 'e2e', 'linear.cnn.json'))).toEqual(before);
-      expect((await readdir(join(out, 'e2e'))).filter((name) => name.endsWith('.json'))).toEqual(['linear.cnn.json']);
+      expect(await readFile(join(out, 'e2e', 'linear.cnn.1ep-all.json'))).toEqual(before);
+      expect(child.exitCode === 0, 'the run finished before it was stopped').toBe(false);
+      expect((await readdir(join(out, 'e2e'))).filter((name) => name.endsWith('.json'))).toEqual(['linear.cnn.1ep-all.json']);
     }, 120_000);
   }
 

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { defaultMachineLabel, readResultsDirectory, recordRun } from './results-store.js';
+import { configurationTag, defaultMachineLabel, readResultsDirectory, recordRun } from './results-store.js';
 import { RESULTS_SCHEMA_VERSION, type Result } from './results.js';
 
 let out: string;
@@ -23,7 +23,7 @@ function run(status: Result['status'], at: number, invocation = `inv-${at}`, rep
     framework: 'linear',
     model: 'cnn',
     label: LABEL,
-    run: { invocation, repeat, repeats: 3 },
+    run: { configuration: '1ep-all', invocation, repeat, repeats: 3 },
     status,
     reason: ok ? null : reason,
     epochs: 1,
@@ -59,25 +59,25 @@ const root = '/nonexistent-workspace';
 describe('results store: nothing lost', () => {
   it('writes a failed run beside an ok result, never over it, and the reader shows both', async () => {
     await recordRun(out, run('ok', 1), root);
-    const before = await readFile(join(out, LABEL, 'linear.cnn.json'));
+    const before = await readFile(join(out, LABEL, 'linear.cnn.1ep-all.json'));
     const failed = await recordRun(out, run('failed', 2, 'inv-2', 1, 'download of https://example.org/x failed'), root);
-    expect(failed).toMatchObject({ file: join(out, LABEL, 'linear.cnn.failed.json'), kept: join(out, LABEL, 'linear.cnn.json') });
-    expect(await readFile(join(out, LABEL, 'linear.cnn.json'))).toEqual(before);
+    expect(failed).toMatchObject({ file: join(out, LABEL, 'linear.cnn.1ep-all.failed.json'), kept: join(out, LABEL, 'linear.cnn.1ep-all.json') });
+    expect(await readFile(join(out, LABEL, 'linear.cnn.1ep-all.json'))).toEqual(before);
     const [set] = await readResultsDirectory(out);
     expect(set!.runs.map((r) => r.status)).toEqual(['ok']);
     expect(set!.latestFailure).toMatchObject({ status: 'failed', reason: 'download of https://example.org/x failed' });
     // An unavailable run replaces the older failure beside the kept result, not the result.
     await recordRun(out, run('unavailable', 3), root);
-    expect(await files()).toEqual(['linear.cnn.json', 'linear.cnn.unavailable.json']);
+    expect(await files()).toEqual(['linear.cnn.1ep-all.json', 'linear.cnn.1ep-all.unavailable.json']);
   });
 
   it('keeps the latest run, whatever its status, until a run is ok; an ok run clears older failures', async () => {
     await recordRun(out, run('unavailable', 1), root);
     await recordRun(out, run('failed', 2), root);
-    expect(await files()).toEqual(['linear.cnn.json']);
+    expect(await files()).toEqual(['linear.cnn.1ep-all.json']);
     expect((await readResultsDirectory(out))[0]!.runs[0]!.status).toBe('failed');
     await recordRun(out, run('ok', 3), root);
-    expect(await files()).toEqual(['linear.cnn.json']);
+    expect(await files()).toEqual(['linear.cnn.1ep-all.json']);
     const [set] = await readResultsDirectory(out);
     expect(set!.runs[0]!.status).toBe('ok');
     expect(set!.latestFailure).toBeNull();
@@ -85,10 +85,10 @@ describe('results store: nothing lost', () => {
 
   it('never writes a failure over a file it cannot read', async () => {
     await recordRun(out, run('ok', 1), root);
-    await writeFile(join(out, LABEL, 'linear.cnn.json'), '{"half a file');
+    await writeFile(join(out, LABEL, 'linear.cnn.1ep-all.json'), '{"half a file');
     await recordRun(out, run('failed', 2), root);
-    expect(await readFile(join(out, LABEL, 'linear.cnn.json'), 'utf8')).toBe('{"half a file');
-    await expect(readResultsDirectory(out)).rejects.toThrow(/linear\.cnn\.json: not valid JSON/);
+    expect(await readFile(join(out, LABEL, 'linear.cnn.1ep-all.json'), 'utf8')).toBe('{"half a file');
+    await expect(readResultsDirectory(out)).rejects.toThrow(/linear\.cnn\.1ep-all\.json: not valid JSON/);
   });
 
   it('keeps every repeat of an invocation; a newer invocation supersedes them all', async () => {
@@ -96,15 +96,15 @@ describe('results store: nothing lost', () => {
     await recordRun(out, run('ok', 2, 'A', 2), root);
     await recordRun(out, run('failed', 3, 'A', 3), root);
     await recordRun(out, run('ok', 4, 'A', 3), root);
-    expect(await files()).toEqual(['linear.cnn.json', 'linear.cnn.run2.json', 'linear.cnn.run3.json']);
+    expect(await files()).toEqual(['linear.cnn.1ep-all.json', 'linear.cnn.1ep-all.run2.json', 'linear.cnn.1ep-all.run3.json']);
     const [set] = await readResultsDirectory(out);
     expect(set!.runs.map((r) => r.run.repeat)).toEqual([1, 2, 3]);
-    expect(set!.files).toEqual([`${LABEL}/linear.cnn.json`, `${LABEL}/linear.cnn.run2.json`, `${LABEL}/linear.cnn.run3.json`]);
+    expect(set!.files).toEqual([`${LABEL}/linear.cnn.1ep-all.json`, `${LABEL}/linear.cnn.1ep-all.run2.json`, `${LABEL}/linear.cnn.1ep-all.run3.json`]);
     // B fails first (kept beside A's runs), then succeeds: A's runs give way.
     await recordRun(out, run('failed', 5, 'B', 1), root);
     expect((await readResultsDirectory(out))[0]!.runs).toHaveLength(3);
     await recordRun(out, run('ok', 6, 'B', 2), root);
-    expect(await files()).toEqual(['linear.cnn.json']);
+    expect(await files()).toEqual(['linear.cnn.1ep-all.json']);
     expect((await readResultsDirectory(out))[0]!.runs.map((r) => r.run.invocation)).toEqual(['B']);
   });
 
@@ -117,11 +117,25 @@ describe('results store: nothing lost', () => {
 
   it('rejects misnamed or misfiled files, naming them', async () => {
     await recordRun(out, run('ok', 1), root);
-    await writeFile(join(out, LABEL, 'linear.rnn.json'), await readFile(join(out, LABEL, 'linear.cnn.json')));
-    await expect(readResultsDirectory(out)).rejects.toThrow(/linear\.rnn\.json: holds linear\/cnn labelled "test-cpu-2-cores", which its name and directory do not match/);
-    await rm(join(out, LABEL, 'linear.rnn.json'));
+    await writeFile(join(out, LABEL, 'linear.rnn.1ep-all.json'), await readFile(join(out, LABEL, 'linear.cnn.1ep-all.json')));
+    await expect(readResultsDirectory(out)).rejects.toThrow(/linear\.rnn\.1ep-all\.json: holds linear\.cnn\.1ep-all labelled "test-cpu-2-cores", which its name and directory do not match/);
+    await rm(join(out, LABEL, 'linear.rnn.1ep-all.json'));
     await writeFile(join(out, LABEL, 'notes.json'), '{}');
     await expect(readResultsDirectory(out)).rejects.toThrow(/notes\.json: not a results file name/);
+  });
+});
+
+describe('configuration tags', () => {
+  it('name the requested run size, so that runs of different sizes are kept apart', async () => {
+    expect(configurationTag({ epochs: 10, dropout: true, seed: 42 })).toBe('10ep-all');
+    expect(configurationTag({ epochs: 1, trainLimit: 4096, dropout: true, seed: 42 })).toBe('1ep-4096');
+    expect(configurationTag({ epochs: 3, trainLimit: 640, testLimit: 1000, dropout: false, seed: 5 })).toBe('3ep-640-test1000-nodropout-seed5');
+    expect(configurationTag({ epochs: 1, dropout: true, seed: -1 })).toBe('1ep-all-seedm1');
+    // A quick run beside a full one: both kept.
+    await recordRun(out, run('ok', 1), root);
+    await recordRun(out, { ...run('ok', 2), run: { configuration: '1ep-4096', invocation: 'q', repeat: 1, repeats: 1 } }, root);
+    expect(await files()).toEqual(['linear.cnn.1ep-4096.json', 'linear.cnn.1ep-all.json']);
+    expect((await readResultsDirectory(out)).map((set) => set.configuration)).toEqual(['1ep-4096', '1ep-all']);
   });
 });
 

@@ -1,17 +1,20 @@
 /**
- * Where runs are filed, and the rule that no run ever destroys a good result.
+ * Where runs are filed, and the rule that no run ever destroys a good result. With
+ * <run> = <framework>.<model>.<configuration> (e.g. tfjs-wasm.cnn.10ep-all):
  *
- *   <out>/<label>/<framework>.<model>.json          the kept result: the first ok run of the
- *                                                   latest invocation that had one (or, before
- *                                                   any ok run, the latest run whatever its status)
- *   <out>/<label>/<framework>.<model>.run<k>.json   further ok runs of that invocation (--repeat)
- *   <out>/<label>/<framework>.<model>.failed.json   the latest run that failed, or could not run
- *   <out>/<label>/<framework>.<model>.unavailable.json  (unavailable), after the kept ok result
+ *   <out>/<label>/<run>.json              the kept result: the first ok run of the latest
+ *                                         invocation that had one (or, before any ok run,
+ *                                         the latest run whatever its status)
+ *   <out>/<label>/<run>.run<k>.json       further ok runs of that invocation (--repeat)
+ *   <out>/<label>/<run>.failed.json       the latest run that failed (or could not run,
+ *   <out>/<label>/<run>.unavailable.json  unavailable) after the kept ok result
  *
  * A label names the machine or device (results of several machines live side by side and
- * merge by copying directories). A new invocation's first ok run supersedes the older
- * invocation's runs; a failed or unavailable run is written beside them and never over
- * them. Every write is atomic, so a run killed midway leaves the files as they were.
+ * merge by copying directories); the configuration tag keeps run sizes apart (a quick run
+ * never supersedes a full one). A new invocation's first ok run supersedes the older
+ * invocation's runs of the same size; a failed or unavailable run is written beside them
+ * and never over them. Every write is atomic, so a run killed midway leaves the files as
+ * they were.
  */
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,16 +27,46 @@ import { parseResult, ResultFileError, validateResult, type Environment, type Re
 
 const NOT_OK = ['failed', 'unavailable'] as const;
 
-export function keptFileName(framework: string, model: string): string {
-  return `${framework}.${model}.json`;
+/** What a run was asked to do, as far as it changes the result's meaning. */
+export interface RunConfiguration {
+  readonly epochs: number;
+  /** Training / test samples requested (before rounding to full batches); undefined = all. */
+  readonly trainLimit?: number;
+  readonly testLimit?: number;
+  readonly dropout: boolean;
+  readonly seed: number;
 }
 
-function repeatFileName(framework: string, model: string, k: number): string {
-  return `${framework}.${model}.run${k}.json`;
+/**
+ * The file-name tag of a run's size: "10ep-all", "1ep-4096", "1ep-4096-test1000",
+ * "3ep-all-nodropout-seed5" (the default seed, 42, is left out).
+ */
+export function configurationTag(config: RunConfiguration, defaultSeed = 42): string {
+  return [
+    `${config.epochs}ep`,
+    config.trainLimit === undefined ? 'all' : String(config.trainLimit),
+    ...(config.testLimit === undefined ? [] : [`test${config.testLimit}`]),
+    ...(config.dropout ? [] : ['nodropout']),
+    ...(config.seed === defaultSeed ? [] : [`seed${config.seed < 0 ? `m${-config.seed}` : config.seed}`]),
+  ].join('-');
 }
 
-function notOkFileName(framework: string, model: string, status: 'failed' | 'unavailable'): string {
-  return `${framework}.${model}.${status}.json`;
+type RunName = Pick<Result, 'framework' | 'model'> & { readonly configuration: string };
+
+function runName({ framework, model, configuration }: RunName): string {
+  return `${framework}.${model}.${configuration}`;
+}
+
+export function keptFileName(run: RunName): string {
+  return `${runName(run)}.json`;
+}
+
+function repeatFileName(run: RunName, k: number): string {
+  return `${runName(run)}.run${k}.json`;
+}
+
+function notOkFileName(run: RunName, status: 'failed' | 'unavailable'): string {
+  return `${runName(run)}.${status}.json`;
 }
 
 /** Lower-case words of a hardware name, without trademarks, clock speeds and filler. */
@@ -93,67 +126,64 @@ export interface RecordedRun {
 export async function recordRun(outDir: string, result: Result, root: string = findWorkspaceRoot()): Promise<RecordedRun> {
   const record = validateResult(portableStrings(result, root));
   const dir = join(outDir, record.label);
-  const { framework, model } = record;
-  const keptFile = join(dir, keptFileName(framework, model));
+  const name: RunName = { framework: record.framework, model: record.model, configuration: record.run.configuration };
+  const keptFile = join(dir, keptFileName(name));
   const kept = await readIfValid(keptFile);
   const text = `${JSON.stringify(record, null, 2)}\n`;
 
   if (record.status !== 'ok') {
     // A good result, or a file this version cannot read, is never written over by a failure.
     const keep = kept === 'invalid' || (typeof kept === 'object' && kept.status === 'ok');
-    const file = keep ? join(dir, notOkFileName(framework, model, record.status)) : keptFile;
+    const file = keep ? join(dir, notOkFileName(name, record.status)) : keptFile;
     await writeFileAtomic(file, text);
     if (keep) {
       const other = NOT_OK.find((status) => status !== record.status)!;
-      await rm(join(dir, notOkFileName(framework, model, other)), { force: true });
+      await rm(join(dir, notOkFileName(name, other)), { force: true });
     }
     return keep ? { result: record, file, kept: keptFile } : { result: record, file };
   }
 
   const names = await readdir(dir).catch(() => [] as string[]);
-  const repeatFiles = names.filter((name) => new RegExp(`^${escape(framework)}\\.${model}\\.run(\\d+)\\.json$`).test(name));
+  const repeatFiles = names.filter((file) => file.startsWith(`${runName(name)}.run`) && RUN_FILE.exec(file)?.groups?.['k'] !== undefined);
   if (typeof kept === 'object' && kept.status === 'ok' && kept.run.invocation === record.run.invocation) {
     // Another ok run of the same invocation: beside the first, never over it.
     const taken = new Set(repeatFiles);
     let k = 2;
-    while (taken.has(repeatFileName(framework, model, k))) k++;
-    const file = join(dir, repeatFileName(framework, model, k));
+    while (taken.has(repeatFileName(name, k))) k++;
+    const file = join(dir, repeatFileName(name, k));
     await writeFileAtomic(file, text);
-    await removeOlderFailures(dir, framework, model, record);
+    await removeOlderFailures(dir, name, record);
     return { result: record, file };
   }
   // A newer invocation's first ok run supersedes the older invocation's runs: written
   // first, so that a kill between the two steps leaves a good kept result.
   await writeFileAtomic(keptFile, text);
-  for (const name of repeatFiles) await rm(join(dir, name), { force: true });
-  await removeOlderFailures(dir, framework, model, record);
+  for (const file of repeatFiles) await rm(join(dir, file), { force: true });
+  await removeOlderFailures(dir, name, record);
   return { result: record, file: keptFile };
 }
 
 /** A failure older than an ok run is history the ok run answers; a newer one stays. */
-async function removeOlderFailures(dir: string, framework: string, model: string, ok: Result): Promise<void> {
+async function removeOlderFailures(dir: string, name: RunName, ok: Result): Promise<void> {
   for (const status of NOT_OK) {
-    const file = join(dir, notOkFileName(framework, model, status));
+    const file = join(dir, notOkFileName(name, status));
     const failure = await readIfValid(file);
     if (typeof failure === 'object' && failure.env.startedAt <= ok.env.startedAt) await rm(file, { force: true });
   }
 }
 
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** The previous kept result of a framework and model under a label, if it is ok (for early estimates). */
-export async function previousOkResult(outDir: string, label: string, framework: string, model: string): Promise<Result | null> {
-  const kept = await readIfValid(join(outDir, label, keptFileName(framework, model)));
+/** The previous kept result of a run under a label, if it is ok (for early estimates). */
+export async function previousOkResult(outDir: string, label: string, run: RunName): Promise<Result | null> {
+  const kept = await readIfValid(join(outDir, label, keptFileName(run)));
   return typeof kept === 'object' && kept.status === 'ok' ? kept : null;
 }
 
-/** The runs of one framework and model under one label, as the files hold them. */
+/** The runs of one framework, model and configuration under one label, as the files hold them. */
 export interface RunSet {
   readonly label: string;
   readonly framework: string;
   readonly model: Result['model'];
+  readonly configuration: string;
   /** The kept result's invocation: its ok runs (one per repeat), or the one run that is not ok. */
   readonly runs: readonly Result[];
   /** The files they were read from, relative to the results directory. */
@@ -162,7 +192,7 @@ export interface RunSet {
   readonly latestFailure: Result | null;
 }
 
-const RUN_FILE = /^(?<framework>[a-z0-9-]+)\.(?<model>cnn|rnn)(?:\.run(?<k>\d+)|\.(?<status>failed|unavailable))?\.json$/;
+const RUN_FILE = /^(?<framework>[a-z0-9-]+)\.(?<model>cnn|rnn)\.(?<configuration>\d+ep-[a-z0-9-]+?)(?:\.run(?<k>\d+)|\.(?<status>failed|unavailable))?\.json$/;
 
 /**
  * Reads a results directory (`<dir>/<label>/*.json`). Every file is validated first: one
@@ -184,7 +214,7 @@ export async function readResultsDirectory(dir: string): Promise<RunSet[]> {
       const file = join(dir, label, name);
       const match = RUN_FILE.exec(name)?.groups;
       if (!match) {
-        problems.push(`${file}: not a results file name (<framework>.<cnn|rnn>[.run<k>|.failed|.unavailable].json)`);
+        problems.push(`${file}: not a results file name (<framework>.<cnn|rnn>.<configuration>[.run<k>|.failed|.unavailable].json)`);
         continue;
       }
       let result: Result;
@@ -195,8 +225,8 @@ export async function readResultsDirectory(dir: string): Promise<RunSet[]> {
         continue;
       }
       const misfiled =
-        result.framework !== match['framework'] || result.model !== match['model'] || result.label !== label
-          ? `holds ${result.framework}/${result.model} labelled "${result.label}"`
+        result.framework !== match['framework'] || result.model !== match['model'] || result.label !== label || result.run.configuration !== match['configuration']
+          ? `holds ${runName({ ...result, configuration: result.run.configuration })} labelled "${result.label}"`
           : match['status'] !== undefined && result.status !== match['status']
             ? `holds a run with status "${result.status}"`
             : (match['k'] !== undefined && result.status !== 'ok')
@@ -206,7 +236,7 @@ export async function readResultsDirectory(dir: string): Promise<RunSet[]> {
         problems.push(`${file}: ${misfiled}, which its name and directory do not match`);
         continue;
       }
-      const key = `${label}\u0000${result.framework}\u0000${result.model}`;
+      const key = `${label}\u0000${runName({ ...result, configuration: result.run.configuration })}`;
       const group = groups.get(key) ?? { repeats: [], failures: [] };
       groups.set(key, group);
       if (match['status'] !== undefined) group.failures.push(result);
@@ -230,7 +260,9 @@ export async function readResultsDirectory(dir: string): Promise<RunSet[]> {
     const files = ordered.map(([, f]) => f);
     const newest = runs.map((r) => r.env.startedAt).sort().at(-1)!;
     const latestFailure = kept.status === 'ok' ? group.failures.filter((f) => f.env.startedAt > newest).sort((a, b) => (a.env.startedAt < b.env.startedAt ? 1 : -1))[0] ?? null : null;
-    sets.push({ label: kept.label, framework: kept.framework, model: kept.model, runs, files, latestFailure });
+    sets.push({ label: kept.label, framework: kept.framework, model: kept.model, configuration: kept.run.configuration, runs, files, latestFailure });
   }
-  return sets.sort((a, b) => a.label.localeCompare(b.label) || a.framework.localeCompare(b.framework) || a.model.localeCompare(b.model));
+  return sets.sort(
+    (a, b) => a.label.localeCompare(b.label) || a.framework.localeCompare(b.framework) || a.model.localeCompare(b.model) || a.configuration.localeCompare(b.configuration),
+  );
 }

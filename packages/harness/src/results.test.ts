@@ -10,7 +10,7 @@ function okResult(): Result {
     framework: 'linear',
     model: 'cnn',
     label: 'test-cpu-2-cores',
-    run: { invocation: '2026-01-01T00:00:00.000Z', repeat: 1, repeats: 1 },
+    run: { configuration: '2ep-all', invocation: '2026-01-01T00:00:00.000Z', repeat: 1, repeats: 1 },
     status: 'ok',
     reason: null,
     epochs: 2,

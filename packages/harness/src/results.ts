@@ -54,6 +54,12 @@ export const WeightsRecordSchema = z.object({
 export const MachineLabelSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, ".", "_" and "-"');
 
 export const RunRecordSchema = z.object({
+  /**
+   * The requested run size as a file-name tag, e.g. "10ep-all" or "1ep-4096" (results-store.ts,
+   * configurationTag): runs of different sizes are kept apart, so that a quick run never
+   * supersedes a full one.
+   */
+  configuration: z.string().regex(/^\d+ep-[a-z0-9-]+$/),
   /** When the `rosetta train` command that made this run started: runs of one invocation belong together. */
   invocation: z.string(),
   /** This run's place among the invocation's repeats (`--repeat N`), from 1. */

@@ -99,7 +99,7 @@ describe('runTraining', () => {
     // A second run in the same directory estimates its length from the first before starting.
     const again = recorder();
     await runTraining({ ...options(linear, out), log: again });
-    expect(again.lines.some((l) => l.startsWith('previous result test-cpu-2-cores/linear.cnn: ~'))).toBe(true);
+    expect(again.lines.some((l) => l.startsWith('previous result test-cpu-2-cores/linear.cnn.3ep-all-seed1.json: ~'))).toBe(true);
   });
 
   it('learns the synthetic reviews too', async () => {
@@ -134,7 +134,7 @@ describe('runTraining', () => {
     expect(result.reason).toMatch(/^training diverged: loss is (NaN|-?Infinity) at epoch 1, step 2 of 10$/);
     expect(result.trainSeconds).toBeNull();
     expect(result.testAccuracy).toBeNull();
-    expect(await readdir(join(out, 'test-cpu-2-cores'))).toEqual(['linear-diverging.cnn.json']);
+    expect(await readdir(join(out, 'test-cpu-2-cores'))).toEqual(['linear-diverging.cnn.3ep-all-seed1.json']);
   });
 
   it('fails a run whose adapter skips batches, and one whose data cannot be found', async () => {

@@ -9,7 +9,7 @@ import { trainOneEpoch } from './epoch.js';
 import type { Backend, BackendInfo, Framework, TrainableModel } from './framework.js';
 import { formatCount, formatDuration, formatStepTime, silentLog, TrainingProgress, type Log } from './progress.js';
 import { RESULTS_SCHEMA_VERSION, type Result, type RunRecord } from './results.js';
-import { previousOkResult, recordRun } from './results-store.js';
+import { configurationTag, keptFileName, previousOkResult, recordRun } from './results-store.js';
 import { MODEL_SPECS, type ModelName } from './spec.js';
 import { median, StepClock, summarizeTimes } from './timing.js';
 import { initialWeights, weightsSha256 } from './weights.js';
@@ -29,8 +29,8 @@ export interface TrainingOptions {
   readonly outDir: string;
   /** The machine or device the run is filed under (results-store.ts, defaultMachineLabel). */
   readonly label: string;
-  /** Which invocation and repeat this run is. */
-  readonly run: RunRecord;
+  /** Which invocation and repeat this run is (the runner adds the configuration tag). */
+  readonly run: Omit<RunRecord, 'configuration'>;
   /** False for step-by-step comparisons: dropout masks are framework-private. */
   readonly dropout: boolean;
   /** Dataset cache directory and mirror, passed to the data package. */
@@ -52,6 +52,16 @@ export interface TrainingRun {
   readonly kept?: string;
   /** What ended a run that is not `ok`. */
   readonly error?: unknown;
+}
+
+function runConfigurationTag(options: TrainingOptions): string {
+  return configurationTag({
+    epochs: options.epochs,
+    ...(options.trainLimit === undefined ? {} : { trainLimit: options.trainLimit }),
+    ...(options.testLimit === undefined ? {} : { testLimit: options.testLimit }),
+    dropout: options.dropout,
+    seed: options.seed,
+  }, DEFAULT_SEED);
 }
 
 /** Matches by name too: a plugin may carry its own copy of the harness module. */
@@ -127,8 +137,9 @@ async function train(options: TrainingOptions, state: RunState, log: Log, starte
       ...(options.hint === undefined ? {} : { hint: options.hint }),
       ...(options.statusIntervalMs === undefined ? {} : { statusIntervalMs: options.statusIntervalMs }),
     });
-    const previous = await previousOkResult(options.outDir, options.label, framework.name, modelName);
-    if (previous?.msPerStepMedian != null) progress.previousRun(previous.msPerStepMedian, `${options.label}/${framework.name}.${modelName}`);
+    const run = { framework: framework.name, model: modelName, configuration: runConfigurationTag(options) };
+    const previous = await previousOkResult(options.outDir, options.label, run);
+    if (previous?.msPerStepMedian != null) progress.previousRun(previous.msPerStepMedian, `${options.label}/${keptFileName(run)}`);
 
     // Everything from here to the end of the last epoch is inside the timer (SPEC.md):
     // the per-epoch shuffle and batch assembly happen as the iterator is consumed.
@@ -212,7 +223,7 @@ function baseResult(options: TrainingOptions, state: RunState, env: Result['env'
     framework: options.framework.name,
     model: options.model,
     label: options.label,
-    run: { ...options.run },
+    run: { ...options.run, configuration: runConfigurationTag(options) },
     status: 'failed',
     reason: null,
     epochs: options.epochs,

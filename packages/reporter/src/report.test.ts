@@ -94,7 +94,7 @@ describe('runReport on agreeing short runs', () => {
         expect(notebook.cells.indexOf(recorded[0]!)).toBeGreaterThan(notebook.cells.indexOf(code.at(-1)!));
         for (const cell of recorded) {
           const framework = String(cell.id).slice('run-'.length);
-          expect(joinSource(cell.source)).toMatch(new RegExp(`from \\.\\./results/(.+/)?${framework}\\.${model}\\.json:`));
+          expect(joinSource(cell.source)).toMatch(new RegExp(`from \\.\\./results/fixture-cpu-2-cores/${framework}\\.${model}\\.2ep-all\\.json:`));
           expect(JSON.stringify(cell.outputs)).toContain(`Environment of ${framework}`);
         }
       }
@@ -120,10 +120,10 @@ describe('runReport failures', () => {
 
   it('rejects a malformed results file by name and writes nothing', async () => {
     const ws = await workspace(AGREEING_RUNS);
-    await writeFile(join(ws.resultsDir, 'tfjs-cpu.rnn.json'), '{ "schemaVersion": 1 }');
+    await writeFile(join(ws.resultsDir, 'fixture-cpu-2-cores', 'tfjs-cpu.rnn.2ep-all.json'), '{ "schemaVersion": 1 }');
     const error = await report(ws).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResultFileError);
-    expect((error as Error).message).toMatch(/tfjs-cpu\.rnn\.json: not a valid results file: framework/);
+    expect((error as Error).message).toMatch(/tfjs-cpu\.rnn\.2ep-all\.json: not a valid results file: .*framework/);
     await expect(stat(join(ws.resultsDir, 'README.md'))).rejects.toThrow(/ENOENT/);
   });
 

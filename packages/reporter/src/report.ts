@@ -6,7 +6,7 @@
  */
 import { dirname, join, relative, sep } from 'node:path';
 import { writeFileAtomic } from '@rosetta/data';
-import { resultFileName, type ModelName, type Result } from '@rosetta/harness';
+import { keptFileName, type ModelName, type Result } from '@rosetta/harness';
 import { analyse, MODELS, type Analysis } from './analysis.js';
 import { renderCharts, type Chart } from './charts.js';
 import { FAMILIES, type FrameworkFamily } from './families.js';
@@ -112,7 +112,7 @@ async function notebookOutputs(options: ReportOptions, families: readonly Framew
       const file = join(notebooksDir, `${family.id}.${model}.ipynb`);
       const runs = results
         .filter((result) => result.model === model && family.runs(result.framework))
-        .map((result) => ({ result, file: link(notebooksDir, join(resultsDir, resultFileName(result.framework, result.model))) }));
+        .map((result) => ({ result, file: link(notebooksDir, join(resultsDir, result.label, keptFileName({ ...result, configuration: result.run.configuration }))) }));
       const notebook = buildNotebook({
         family,
         model,
@@ -148,11 +148,11 @@ export async function runReport(options: ReportOptions): Promise<ReportOutcome> 
   const log = options.log ?? (() => {});
 
   // Read and check everything before writing anything.
-  const results = await readResultsDir(resultsDir);
+  const { results, latestFailures } = await readResultsDir(resultsDir);
   const readmeFile = readme === null ? null : { path: readme, text: await readMarkedReadme(readme) };
   const sources = await readSources(workspaceRoot, families);
 
-  const analysis = analyse(results);
+  const analysis = analyse(results, latestFailures);
   const charts = await renderCharts(analysis);
   const chartMarkdown = (fromDir: string) => charts.map((chart) => `![${chart.title}](${link(fromDir, join(resultsDir, chart.file))})`).join('\n\n');
 

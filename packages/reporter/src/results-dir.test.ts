@@ -17,26 +17,26 @@ describe('readResultsDir', () => {
 
   it('rejects a file that is not JSON, naming it', async () => {
     const { resultsDir, root } = await fixtureWorkspace(AGREEING_RUNS);
-    await writeFile(join(resultsDir, LABEL, 'tfjs-wasm.cnn.json'), '{"framework": "tfjs-wasm",');
+    await writeFile(join(resultsDir, LABEL, 'tfjs-wasm.cnn.2ep-all.json'), '{"framework": "tfjs-wasm",');
     await expect(readResultsDir(resultsDir)).rejects.toThrow(ResultFileError);
-    await expect(readResultsDir(resultsDir)).rejects.toThrow(/tfjs-wasm\.cnn\.json: not valid JSON/);
+    await expect(readResultsDir(resultsDir)).rejects.toThrow(/tfjs-wasm\.cnn\.2ep-all\.json: not valid JSON/);
     await rm(root, { recursive: true });
   });
 
   it('rejects a file that breaks the schema, naming it and the field', async () => {
     const { resultsDir, root } = await fixtureWorkspace(AGREEING_RUNS);
-    const file = join(resultsDir, LABEL, 'onnxruntime-cpu.rnn.json');
+    const file = join(resultsDir, LABEL, 'onnxruntime-cpu.rnn.2ep-all.json');
     const json = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
     json.testAccuracy = 1.7;
     await writeFile(file, JSON.stringify(json));
-    await expect(readResultsDir(resultsDir)).rejects.toThrow(/onnxruntime-cpu\.rnn\.json: not a valid results file: testAccuracy/);
+    await expect(readResultsDir(resultsDir)).rejects.toThrow(/onnxruntime-cpu\.rnn\.2ep-all\.json: not a valid results file: testAccuracy/);
     await rm(root, { recursive: true });
   });
 
   it('rejects a file whose name does not match its run', async () => {
     const { resultsDir, root } = await fixtureWorkspace(AGREEING_RUNS);
-    await writeFile(join(resultsDir, LABEL, 'tfjs-wasm.cnn.json'), await readFile(join(resultsDir, LABEL, 'tfjs-cpu.cnn.json')));
-    await expect(readResultsDir(resultsDir)).rejects.toThrow(/tfjs-wasm\.cnn\.json: holds tfjs-cpu\/cnn labelled "fixture-cpu-2-cores", which its name and directory do not match/);
+    await writeFile(join(resultsDir, LABEL, 'tfjs-wasm.cnn.2ep-all.json'), await readFile(join(resultsDir, LABEL, 'tfjs-cpu.cnn.2ep-all.json')));
+    await expect(readResultsDir(resultsDir)).rejects.toThrow(/tfjs-wasm\.cnn\.2ep-all\.json: holds tfjs-cpu\.cnn\.2ep-all labelled "fixture-cpu-2-cores", which its name and directory do not match/);
     await rm(root, { recursive: true });
   });
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { findWorkspaceRoot } from '@rosetta/data';
 import { builtinFrameworkNames, DEFAULT_SEED, machineLabel, MachineLabelSchema, resolveFramework, runTraining, type Framework, type ModelName, type TrainingOptions } from '@rosetta/harness';
-import { consoleLog } from '../console-log.js';
+import { consoleLog, type ConsoleLog } from '../console-log.js';
 import { integer, modelList, positiveInteger } from '../options.js';
 import { PRESETS, presetHelp, presetNames, type PresetName } from '../presets.js';
 
@@ -23,48 +23,50 @@ interface TrainOptions {
   cache?: string;
 }
 
+/** The runner's options for one run of one model: the preset, then explicit options over it. */
+function trainingOptions(options: TrainOptions, framework: Framework, model: ModelName, filing: Pick<TrainingOptions, 'label' | 'run'>, log: ConsoleLog): TrainingOptions {
+  const preset = PRESETS[options.preset];
+  const trainLimit = options.trainLimit ?? preset.trainLimit;
+  const testLimit = options.testLimit ?? preset.testLimit;
+  return {
+    ...filing,
+    framework,
+    model,
+    epochs: options.epochs ?? preset.epochs(model),
+    ...(trainLimit === undefined ? {} : { trainLimit }),
+    ...(testLimit === undefined ? {} : { testLimit }),
+    seed: options.seed,
+    outDir: options.out,
+    dropout: options.dropout,
+    ...(options.cache === undefined ? {} : { cacheDir: options.cache }),
+    ...(options.mirror === undefined ? {} : { mirror: options.mirror }),
+    command: ['rosetta', ...process.argv.slice(2)].join(' '),
+    log,
+    statusIntervalMs: log.statusIntervalMs,
+    ...(options.preset === 'quick' ? {} : { hint: 'try a short run first: --preset quick (with Nx: -c quick)' }),
+  };
+}
+
 async function train(options: TrainOptions): Promise<void> {
   const framework = await resolveFramework(options.framework);
-  const preset = PRESETS[options.preset];
   const log = consoleLog();
   const label = options.label ?? (await machineLabel(framework.name));
+  // Every run of this command belongs to one invocation: its repeats are kept together.
   const invocation = new Date().toISOString();
   let failed = false;
   for (const model of options.model) {
     for (let repeat = 1; repeat <= options.repeat; repeat++) {
       if (options.repeat > 1) log.info(`${framework.name} ${model}: run ${repeat} of ${options.repeat}`);
-      if (await trainOnce(framework, model, { label, run: { invocation, repeat, repeats: options.repeat } })) failed = true;
+      const filing = { label, run: { invocation, repeat, repeats: options.repeat } };
+      const run = await runTraining(trainingOptions(options, framework, model, filing, log));
+      if (run.result.status !== 'failed') continue;
+      failed = true;
+      // The reason (already printed) names the file, URL or step; the stack is for debugging.
+      if (process.env['ROSETTA_DEBUG'] && run.error instanceof Error) console.error(run.error.stack);
     }
   }
   // An unavailable backend is a fact about this machine, not an error: it exits 0.
   if (failed) process.exitCode = 1;
-
-  /** One run; true when it failed. */
-  async function trainOnce(framework: Framework, model: ModelName, filing: Pick<TrainingOptions, 'label' | 'run'>): Promise<boolean> {
-    const trainLimit = options.trainLimit ?? preset.trainLimit;
-    const testLimit = options.testLimit ?? preset.testLimit;
-    const run = await runTraining({
-      ...filing,
-      framework,
-      model,
-      epochs: options.epochs ?? preset.epochs(model),
-      ...(trainLimit === undefined ? {} : { trainLimit }),
-      ...(testLimit === undefined ? {} : { testLimit }),
-      seed: options.seed,
-      outDir: options.out,
-      dropout: options.dropout,
-      ...(options.cache === undefined ? {} : { cacheDir: options.cache }),
-      ...(options.mirror === undefined ? {} : { mirror: options.mirror }),
-      command: ['rosetta', ...process.argv.slice(2)].join(' '),
-      log,
-      statusIntervalMs: log.statusIntervalMs,
-      ...(options.preset === 'quick' ? {} : { hint: 'try a short run first: --preset quick (with Nx: -c quick)' }),
-    });
-    if (run.result.status !== 'failed') return false;
-    // The reason (already printed) names the file, URL or step; the stack is for debugging.
-    if (process.env['ROSETTA_DEBUG'] && run.error instanceof Error) console.error(run.error.stack);
-    return true;
-  }
 }
 
 function label(value: string): string {
@@ -76,9 +78,9 @@ function label(value: string): string {
 export function trainCommand(): Command {
   return new Command('train')
     .description(
-      'Train models on one framework and write <out>/<label>/<framework>.<model>.json. An unavailable ' +
-        'backend writes status "unavailable" and exits 0; a failed run (e.g. NaN loss) writes "failed" and exits 1. ' +
-        'A run that is not ok never replaces an ok result: it is written beside it (<framework>.<model>.failed.json).',
+      'Train models on one framework and write <out>/<label>/<framework>.<model>.<size>.json (size: e.g. 10ep-all, ' +
+        '1ep-4096). An unavailable backend writes status "unavailable" and exits 0; a failed run (e.g. NaN loss) ' +
+        'writes "failed" and exits 1. A run that is not ok never replaces an ok result: it is written beside it (….failed.json).',
     )
     .requiredOption('--framework <name>', `framework to train on: ${builtinFrameworkNames().join(', ')} (see \`rosetta frameworks\`)`)
     .requiredOption('--model <models>', 'cnn, rnn, or cnn,rnn for both', modelList)

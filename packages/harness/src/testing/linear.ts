@@ -92,8 +92,11 @@ export class LinearModel implements TrainableModel {
   }
 
   async trainEpoch(batches: Iterable<Batch>, report: StepReporter): Promise<void> {
+    // Tests that stop a run midway need training to take a while: ROSETTA_LINEAR_STEP_DELAY_MS.
+    const delay = Number(process.env['ROSETTA_LINEAR_STEP_DELAY_MS'] ?? 0);
     let chunk: number[] = [];
     for (const batch of batches) {
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       chunk.push(this.profiledStep(batch));
       if (chunk.length === this.stepsPerRun) {
         report(Float32Array.from(chunk));
