@@ -42,7 +42,7 @@ export function sparseCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
   return softmaxCrossEntropy(logits, cast(labels, 'int64'));
 }
 
-function training(def: ModelDefinition, stepsPerRun: number): { graph: Graph; names: TrainingNames } {
+function training(def: ModelDefinition, stepsPerRun: number, unavailableOps: readonly string[] = []): { graph: Graph; names: TrainingNames } {
   return trainingGraph({
     name: `${def.model}_train`,
     dtype: 'float32',
@@ -54,6 +54,7 @@ function training(def: ModelDefinition, stepsPerRun: number): { graph: Graph; na
     loss: (p, { x, y }) => def.loss(def.forward(x!, p, true), y!),
     optimizer: def.optimizer,
     stepsPerRun,
+    unavailableOps,
   });
 }
 
@@ -97,7 +98,7 @@ export function compileProgram(def: ModelDefinition): TrainingProgram {
     classes: def.classes,
     batchSize: def.batchSize,
     names: step.names,
-    training: (stepsPerRun) => serializeModel(stepsPerRun === 1 ? step.graph : training(def, stepsPerRun).graph),
+    training: (stepsPerRun, unavailableOps) => serializeModel(training(def, stepsPerRun, unavailableOps).graph),
     inference: inferenceGraph(def),
     state: initialState(def, step.names),
     exportInference: (weights) => exportedGraph(def, weights),

@@ -34,10 +34,23 @@ function stackedProduct(products: readonly ProductShare[]): Tensor {
  *    the first time the total is needed. Shares that a rule left as matrix products (a weight used by
  *    several MatMuls, see ProductShare) become one GEMM over the stacked operands first.
  *
- * `loss` is a scalar, whose own gradient is 1, unless `seed` gives d something / d loss (then the
- * loss may have any shape: this is the vector-Jacobian product with `seed`).
+ * `loss` is a scalar, whose own gradient is 1, unless `options.seed` gives d something / d loss
+ * (then the loss may have any shape: this is the vector-Jacobian product with `seed`).
  */
-export function grad(loss: Tensor, wrt: readonly Tensor[], seed?: Tensor): Tensor[] {
+export interface GradOptions {
+  /** d something / d loss, for a non-scalar loss (a vector-Jacobian product). */
+  seed?: Tensor;
+  /**
+   * Op types the target runtime cannot run (e.g. `MaxUnpool` on ONNX Runtime's CUDA provider): rules
+   * that would use one build a portable alternative instead.
+   */
+  unavailableOps?: Iterable<string>;
+}
+
+export function grad(loss: Tensor, wrt: readonly Tensor[], options: GradOptions = {}): Tensor[] {
+  const { seed } = options;
+  const unavailable = new Set(options.unavailableOps ?? []);
+  const available = (opType: string): boolean => !unavailable.has(opType);
   if (!isFloat(loss.dtype)) throw new Error(`onnx-graph: cannot differentiate ${loss.name} of type ${loss.dtype}`);
   if (seed === undefined && loss.rank !== 0) throw new Error(`onnx-graph: loss ${loss.name} is not a scalar; pass a seed gradient`);
   const graph = loss.graph;
@@ -77,7 +90,7 @@ export function grad(loss: Tensor, wrt: readonly Tensor[], seed?: Tensor): Tenso
     const rule = gradients.get(node.opType);
     if (rule === undefined) throw new Error(`onnx-graph: no gradient rule for ${node.opType} (output ${node.outputs[0]?.name})`);
     const needs = node.inputs.map(needsGradient);
-    const dxs = rule.gradFunc(node, dys, needs);
+    const dxs = rule.gradFunc(node, dys, { needs, available });
     node.inputs.forEach((x, k) => {
       const dx = dxs[k];
       if (x === null || dx === null || dx === undefined || !needs[k]) return;

@@ -26,19 +26,32 @@ export function isProductShare(share: Share): share is ProductShare {
   return 'kind' in share && share.kind === 'product';
 }
 
+/** What a rule may ask about the gradient being built, besides the node and its output gradients. */
+export interface GradContext {
+  /**
+   * `needs[i]`: input i needs a gradient at all (it depends on a parameter and is a float). A rule
+   * returns `null` for the others and builds nothing for them, because ONNX Runtime runs every node
+   * of a graph, needed or not (a first convolution's input gradient would cost a convolution).
+   */
+  readonly needs: readonly boolean[];
+  /**
+   * Whether the runtime the graph is built for runs this op type. A rule with a faster op that not
+   * every execution provider implements (MaxUnpool: ONNX Runtime's CPU provider has it, its CUDA
+   * provider does not) falls back to a portable formulation where it is unavailable.
+   */
+  available(opType: string): boolean;
+}
+
 /**
  * The gradient rule of one op type, in the spirit of TF.js gradient configs: given the forward
  * node and the gradients of the loss with respect to its outputs (`null` where an output does not
  * reach the loss), emit the nodes that compute the gradients with respect to its inputs and return
- * them, one per input (`null` for inputs that are not differentiable: indices, shapes, masks).
- *
- * `needs[i]` says whether input i needs a gradient at all (it depends on a parameter and is a float):
- * a rule returns `null` for the others and builds nothing for them, because ONNX Runtime runs every
- * node of a graph, needed or not (a first convolution's input gradient would cost a convolution).
+ * them, one per input (`null` for inputs that are not differentiable: indices, shapes, masks, and
+ * for inputs that need none).
  */
 export interface GradConfig {
   opType: string;
-  gradFunc: (node: Node, dys: readonly (Tensor | null)[], needs: readonly boolean[]) => (Share | null)[];
+  gradFunc: (node: Node, dys: readonly (Tensor | null)[], context: GradContext) => (Share | null)[];
 }
 
 /** Reads a forward node's input or output that a rule relies on, with a clear error if it is absent. */

@@ -1,6 +1,6 @@
 import type { DType } from '../dtype.js';
 import { graphOf, type Tensor } from '../graph.js';
-import { scalar } from './constants.js';
+import { int64s, scalar } from './constants.js';
 
 export interface ConvOptions {
   /** [top, left, bottom, right] for 2-D, as ONNX orders them. Default 0. */
@@ -85,6 +85,20 @@ export function maxPool(x: Tensor, options: MaxPoolOptions): Tensor {
   const outputs: { dtype: DType; shape: number[] }[] = [{ dtype: x.dtype, shape }];
   if (options.withIndices ?? true) outputs.push({ dtype: 'int64', shape });
   return x.graph.addNode('MaxPool', [x], { kernel_shape: [...options.kernelShape], strides, pads }, outputs)[0]!;
+}
+
+/**
+ * The inverse of a max pooling that kept its Indices: `x` written at `indices` (flat NCHW positions
+ * in the unpooled tensor) into zeros of `outputShape`. The attributes are the pooling's.
+ */
+export function maxUnpool(x: Tensor, indices: Tensor, outputShape: readonly number[], options: MaxPoolOptions): Tensor {
+  const n = x.rank - 2;
+  const attributes = {
+    kernel_shape: [...options.kernelShape],
+    strides: [...(options.strides ?? options.kernelShape)],
+    pads: [...(options.pads ?? new Array<number>(2 * n).fill(0))],
+  };
+  return graphOf(x, indices).addNode('MaxUnpool', [x, indices, int64s(x.graph, outputShape)], attributes, [{ dtype: x.dtype, shape: [...outputShape] }])[0]!;
 }
 
 export interface DropoutOptions {

@@ -7,7 +7,7 @@ import { ifNeeded, operand, type GradConfig } from '../registry.js';
 
 export const addGrad: GradConfig = {
   opType: 'Add',
-  gradFunc: (node, [dy], needs) => {
+  gradFunc: (node, [dy], { needs }) => {
     const [a, b] = [operand(node.inputs, 0, node), operand(node.inputs, 1, node)];
     return [ifNeeded(needs[0], () => sumToShape(dy!, a.shape)), ifNeeded(needs[1], () => sumToShape(dy!, b.shape))];
   },
@@ -15,7 +15,7 @@ export const addGrad: GradConfig = {
 
 export const subGrad: GradConfig = {
   opType: 'Sub',
-  gradFunc: (node, [dy], needs) => {
+  gradFunc: (node, [dy], { needs }) => {
     const [a, b] = [operand(node.inputs, 0, node), operand(node.inputs, 1, node)];
     return [ifNeeded(needs[0], () => sumToShape(dy!, a.shape)), ifNeeded(needs[1], () => sumToShape(neg(dy!), b.shape))];
   },
@@ -23,7 +23,7 @@ export const subGrad: GradConfig = {
 
 export const mulGrad: GradConfig = {
   opType: 'Mul',
-  gradFunc: (node, [dy], needs) => {
+  gradFunc: (node, [dy], { needs }) => {
     const [a, b] = [operand(node.inputs, 0, node), operand(node.inputs, 1, node)];
     return [ifNeeded(needs[0], () => sumToShape(mul(dy!, b), a.shape)), ifNeeded(needs[1], () => sumToShape(mul(dy!, a), b.shape))];
   },
@@ -32,7 +32,7 @@ export const mulGrad: GradConfig = {
 /** y = a / b: dy/da = 1 / b, dy/db = -a / b^2 = -y / b. */
 export const divGrad: GradConfig = {
   opType: 'Div',
-  gradFunc: (node, [dy], needs) => {
+  gradFunc: (node, [dy], { needs }) => {
     const [a, b] = [operand(node.inputs, 0, node), operand(node.inputs, 1, node)];
     const y = operand(node.outputs, 0, node);
     const dyOverB = div(dy!, b);
@@ -42,7 +42,7 @@ export const divGrad: GradConfig = {
 
 export const sumGrad: GradConfig = {
   opType: 'Sum',
-  gradFunc: (node, [dy], needs) => node.inputs.map((x, i) => ifNeeded(needs[i], () => sumToShape(dy!, x!.shape))),
+  gradFunc: (node, [dy], { needs }) => node.inputs.map((x, i) => ifNeeded(needs[i], () => sumToShape(dy!, x!.shape))),
 };
 
 export const negGrad: GradConfig = { opType: 'Neg', gradFunc: (_node, [dy]) => [neg(dy!)] };
@@ -96,7 +96,7 @@ export const castGrad: GradConfig = {
 /** Where routes the gradient to the branch that was chosen; the condition gets none. */
 export const whereGrad: GradConfig = {
   opType: 'Where',
-  gradFunc: (node, [dy], needs) => {
+  gradFunc: (node, [dy], { needs }) => {
     const [c, a, b] = [0, 1, 2].map((i) => operand(node.inputs, i, node));
     return [null, ifNeeded(needs[1], () => sumToShape(where(c!, dy!, 0), a!.shape)), ifNeeded(needs[2], () => sumToShape(where(c!, 0, dy!), b!.shape))];
   },

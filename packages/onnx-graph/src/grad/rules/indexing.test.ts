@@ -31,7 +31,7 @@ describe('Gather gradient (ScatterElements with reduction add)', () => {
       const tokens = g.input('ids', 'int64', [64, 150]);
       const looked = G.gather(table, tokens);
       const seed = g.input('dy', 'float32', [64, 150, width]);
-      const [dTable] = G.grad(looked, [table], seed);
+      const [dTable] = G.grad(looked, [table], { seed });
       g.output(dTable!, 'dtable');
       const s = await session(g, { intraOpNumThreads: threads });
       const feeds = {

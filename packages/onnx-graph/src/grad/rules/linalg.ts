@@ -20,7 +20,7 @@ function swapLast(t: Tensor): Tensor {
  */
 export const matMulGrad: GradConfig = {
   opType: 'MatMul',
-  gradFunc: (node, [dy], needs) => {
+  gradFunc: (node, [dy], { needs }) => {
     const [a, b] = [operand(node.inputs, 0, node), operand(node.inputs, 1, node)];
     if (b.rank === 2) {
       const [k, n] = b.staticShape() as [number, number];
@@ -47,7 +47,7 @@ export const matMulGrad: GradConfig = {
  */
 export const gemmGrad: GradConfig = {
   opType: 'Gemm',
-  gradFunc: (node, [dy], needs) => {
+  gradFunc: (node, [dy], { needs }) => {
     const [a, b] = [operand(node.inputs, 0, node), operand(node.inputs, 1, node)];
     const c = node.inputs[2] ?? null;
     const transA = node.attributes['transA'] === 1;

@@ -1,7 +1,7 @@
 // Convolution, pooling and dropout.
 import { cast, mul } from '../../ops/elementwise.js';
 import { scatterElements } from '../../ops/indexing.js';
-import type { ConvOptions } from '../../ops/nn.js';
+import { maxUnpool, type ConvOptions } from '../../ops/nn.js';
 import { reduceSum } from '../../ops/reduce.js';
 import { reshape, zeros } from '../../ops/shape-ops.js';
 import type { Node } from '../../graph.js';
@@ -34,7 +34,7 @@ function convOptions(node: Node): Required<ConvOptions> {
  */
 export const convGrad: GradConfig = {
   opType: 'Conv',
-  gradFunc: (node, [dy], needs) => {
+  gradFunc: (node, [dy], { needs }) => {
     const [x, w] = [operand(node.inputs, 0, node), operand(node.inputs, 1, node)];
     const options = convOptions(node);
     const db = ifNeeded(node.inputs[2] !== undefined && needs[2], () => reduceSum(dy!, [0, ...spatialAxes(x)]));
@@ -44,25 +44,29 @@ export const convGrad: GradConfig = {
 };
 
 /**
- * MaxPool: the Indices output holds, for every pooled value, the flat position (over the whole
- * NCHW input) of the maximum it came from. The input gradient is the output gradient scattered to
- * those positions in a zero tensor. The windows here must not overlap (kernel <= stride, no
- * padding), so every input position is the maximum of at most one window: the indices are
- * distinct, a plain scatter (reduction "none") writes each position at most once, and the result
- * does not depend on the order in which the kernel writes.
+ * MaxPool: the Indices output holds, for every pooled value, the flat position (over the whole NCHW
+ * input) of the maximum it came from (the first one in the window where several tie). The input
+ * gradient is the output gradient written at those positions into zeros: MaxUnpool, which is
+ * exactly that. The windows here must not overlap (kernel <= stride, no padding), so every input
+ * position is the maximum of at most one window and is written at most once, whatever the order.
+ *
+ * ONNX Runtime's CUDA provider has no MaxUnpool; where it is unavailable the same writes are a
+ * ScatterElements (reduction "none") into a flat zero tensor. On the CPU provider MaxUnpool is the
+ * faster of the two (README.md).
  */
 export const maxPoolGrad: GradConfig = {
   opType: 'MaxPool',
-  gradFunc: (node, [dy]) => {
+  gradFunc: (node, [dy], { available }) => {
     const x = operand(node.inputs, 0, node);
     const indices = node.outputs[1];
     if (indices === undefined) throw new Error('onnx-graph: MaxPool gradient needs the Indices output (maxPool withIndices: true)');
-    const kernel = node.attributes['kernel_shape'] as number[];
+    const kernelShape = node.attributes['kernel_shape'] as number[];
     const strides = node.attributes['strides'] as number[];
     const pads = node.attributes['pads'] as number[];
-    if (kernel.some((k, i) => k > strides[i]!) || pads.some((p) => p !== 0)) {
+    if (kernelShape.some((k, i) => k > strides[i]!) || pads.some((p) => p !== 0)) {
       throw new Error('onnx-graph: MaxPool gradient needs non-overlapping windows (kernel <= stride, no padding)');
     }
+    if (available('MaxUnpool')) return [maxUnpool(dy!, indices, x.staticShape(), { kernelShape, strides, pads })];
     const flat = zeros(x.graph, x.dtype, [x.size()]);
     const scattered = scatterElements(flat, reshape(indices, [-1]), reshape(dy!, [-1]), 0);
     return [reshape(scattered, x.staticShape())];
