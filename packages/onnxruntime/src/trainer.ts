@@ -129,7 +129,6 @@ export class OrtTrainer implements TrainableModel {
   private async run(session: ort.InferenceSession, data: Feeds): Promise<Float32Array> {
     const outputs = await session.run({ ...data, ...this.state });
     this.profiler?.ran(session);
-    ((globalThis as unknown as { leak: unknown[] }).leak ??= []).push(outputs);
     const next: Feeds = {};
     const names = this.program.names;
     for (const s of this.program.state) next[s.name] = outputs[names.next(s.name)]!;
