@@ -7,7 +7,7 @@ import type { Batch } from '@rosetta/data';
 import type { Framework, StepReporter } from './framework.js';
 import type { Log } from './progress.js';
 import { readResult } from './results.js';
-import { runTraining, type TrainingOptions } from './runner.js';
+import { INFERENCE_TIMING, inferenceLine, runTraining, type TrainingOptions } from './runner.js';
 import { frameworks, LinearModel } from './testing/linear.js';
 
 const [linear, diverging, unavailable] = frameworks as [Framework, Framework, Framework];
@@ -95,6 +95,13 @@ describe('runTraining', () => {
     expect(log.lines[0]).toMatch(/3 epoch\(s\) x 10 steps of 64 = 30 steps/);
     expect(log.lines.some((l) => /^after 5 steps: ~.* for 30 steps$/.test(l))).toBe(true);
     expect(log.lines.filter((l) => /^epoch \d\/3: /.test(l))).toHaveLength(3);
+    // Inference, timed after evaluation on the trained model: throughput at the training
+    // batch, the median of 100 single samples (the linear model predicts any batch size).
+    expect(result.inference).toMatchObject({ batchSize: 64, latencySamples: INFERENCE_TIMING.latencySamples });
+    expect(result.inference!.samplesPerSecond).toBeGreaterThan(0);
+    expect(result.inference!.latencyMsMedian).toBeGreaterThan(0);
+    const summary = log.lines.findIndex((l) => l.startsWith('trained in '));
+    expect(log.lines[summary + 1]).toBe(inferenceLine(result.inference!));
 
     // A second run in the same directory estimates its length from the first before starting.
     const again = recorder();
@@ -161,6 +168,47 @@ describe('runTraining', () => {
     const lost = await runTraining(options(linear, join(dir, 'lost'), { mirror: join(dir, 'no-such-mirror') }));
     expect(lost.result.status).toBe('failed');
     expect(lost.result.reason).toContain('no-such-mirror');
+  });
+
+  it('times inference on the trained model after evaluation, and fails the run when predict cannot take one sample', async () => {
+    const sizes: number[] = [];
+    let trained = false;
+    const counting = (name: string, singleSample: boolean): Framework => ({
+      name,
+      description: 'records the batches predict is given',
+      load: async () => {
+        const backend = await linear.load();
+        return {
+          ...backend,
+          createModel: async (modelOptions) => {
+            const model = await backend.createModel(modelOptions);
+            return {
+              trainEpoch: async (batches, report) => {
+                await model.trainEpoch(batches, report);
+                trained = true;
+              },
+              predict: async (batch) => {
+                if (!trained) throw new Error('predict before training');
+                if (batch.size === 1 && !singleSample) throw new Error(`${name}: this graph takes batches of 64`);
+                sizes.push(batch.size);
+                return model.predict(batch);
+              },
+              weights: () => model.weights(),
+              dispose: () => model.dispose(),
+            };
+          },
+        };
+      },
+    });
+    const run = await runTraining(options(counting('counting', true), join(dir, 'counting'), { epochs: 1 }));
+    expect(run.result.status).toBe('ok');
+    // Evaluation: the 4 test batches; then 3 + 32 batches of 64 and 10 + 100 single samples.
+    const { warmupBatches, throughputBatches, warmupSamples, latencySamples } = INFERENCE_TIMING;
+    expect(sizes).toEqual([...Array<number>(4 + warmupBatches + throughputBatches).fill(64), ...Array<number>(warmupSamples + latencySamples).fill(1)]);
+
+    const failed = await runTraining(options(counting('batch-64-only', false), join(dir, 'batch-64-only'), { epochs: 1 }));
+    expect(failed.result.status).toBe('failed');
+    expect(failed.result.reason).toBe('batch-64-only: this graph takes batches of 64');
   });
 
   it('refuses limits that leave no full batch', async () => {

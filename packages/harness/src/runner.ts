@@ -1,18 +1,22 @@
 /**
  * The one training runner every backend goes through, so that the numbers of different
  * frameworks differ only by the framework: same data, same batches, same initial weights,
- * same timer boundaries (SPEC.md "What the training time includes"), same evaluation.
+ * same timer boundaries (SPEC.md "What the training time includes"), same evaluation, and
+ * the same inference timing after it, outside the training timer (inference.ts).
  */
 import { batchCount, batches, loadDataset, type DatasetSource } from '@rosetta/data';
 import { captureEnvironment, unloadedBackend } from './environment.js';
 import { trainOneEpoch } from './epoch.js';
 import type { Backend, BackendInfo, Framework, TrainableModel } from './framework.js';
+import { inferenceLine, measureInference } from './inference.js';
 import { formatCount, formatDuration, formatStepTime, silentLog, TrainingProgress, type Log } from './progress.js';
 import { RESULTS_SCHEMA_VERSION, type Result, type RunRecord } from './results.js';
 import { configurationTag, keptFileName, previousOkResult, recordRun } from './results-store.js';
 import { MODEL_SPECS, type ModelName } from './spec.js';
 import { median, StepClock, summarizeTimes } from './timing.js';
 import { initialWeights, weightsSha256 } from './weights.js';
+
+export { INFERENCE_TIMING, inferenceLine, measureInference, type InferenceOptions } from './inference.js';
 
 /** The seed of the shared iterator and initialiser when none is given. */
 export const DEFAULT_SEED = 42;
@@ -196,6 +200,18 @@ async function train(options: TrainingOptions, state: RunState, log: Log, starte
         `test accuracy ${(testAccuracy * 100).toFixed(2)} % on ${formatCount(seen)} samples (${formatDuration(evalSeconds)})`,
     );
 
+    // Inference on the trained weights, as a user calling predict would see it: apart from
+    // training and evaluation, after warm-up calls of its own (inference.ts).
+    const inference = await measureInference(model, {
+      split: dataset.test,
+      input: backend.input,
+      batchSize,
+      classes: spec.classes,
+      seed,
+      ...(options.testLimit === undefined ? {} : { limit: options.testLimit }),
+    });
+    log.info(inferenceLine(inference));
+
     return {
       ...baseResult(options, state, await captureEnvironment(backend.info, startedAt)),
       status: 'ok',
@@ -209,6 +225,7 @@ async function train(options: TrainingOptions, state: RunState, log: Log, starte
       finalLoss: state.epochLoss.at(-1)!,
       testAccuracy,
       evalSeconds,
+      inference,
     };
   } finally {
     model?.dispose();

@@ -81,7 +81,9 @@ describe('printedLines: the lines `rosetta train` printed, rebuilt from the resu
   it('are exactly the runner\'s lines for a one-epoch run', async () => {
     const { result, stdout } = await train(fakeFramework('fake-one'), 1);
     expect(result.status).toBe('ok');
-    expect(stdout).toHaveLength(3);
+    // The plan, the epoch, the summary and the inference timings.
+    expect(stdout).toHaveLength(4);
+    expect(stdout[3]).toMatch(/^inference: /);
     expect(printedLines(result)).toEqual(stdout);
   });
 

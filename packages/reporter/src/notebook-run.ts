@@ -11,7 +11,7 @@
  * executing anything in the notebook, and the cell (and each output's metadata) says so.
  */
 import type { ICell, IDisplayData, IStream } from '@jupyterlab/nbformat';
-import { formatCount, formatDuration, formatStepTime, type Result } from '@rosetta/harness';
+import { formatCount, formatDuration, formatStepTime, inferenceLine, type Result } from '@rosetta/harness';
 import { markdownTable } from 'markdown-table';
 import { cellText, integer, milliseconds, percent, rate, seconds } from './format.js';
 import { definitionTable, escapeHtml } from './html.js';
@@ -58,6 +58,7 @@ export function printedLines(result: Result): string[] {
         `${formatStepTime(result.msPerStepMedian!)} median, ${formatCount(Math.round(result.samplesPerSecond!))} samples/s); ` +
         `test accuracy ${(result.testAccuracy! * 100).toFixed(2)} % on ${formatCount(testSamples)} samples (${formatDuration(result.evalSeconds!)})`,
     );
+    if (result.inference) out.push(inferenceLine(result.inference));
   } else {
     out.push(`${framework} ${model}: ${result.status}: ${result.reason ?? 'no reason recorded'}`);
   }
