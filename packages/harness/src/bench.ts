@@ -106,7 +106,7 @@ export function parseBenchResult(value: unknown, source: string): BenchResult {
 }
 
 /** `count` samples of the model's dataset shapes, from the data package's synthetic generators. */
-function benchSplit(model: ModelName, count: number, seed: number): Split {
+export function syntheticSplitOf(model: ModelName, count: number, seed: number): Split {
   return MODEL_SPECS[model].dataset === 'cifar10' ? syntheticImageSplit(count, seed) : syntheticTokenSplit(count, seed);
 }
 
@@ -172,7 +172,7 @@ async function prepare(
   }
   const warmup = roundUp(options.warmup, stepsPerRun);
   const steps = roundUp(options.steps, stepsPerRun);
-  const split = benchSplit(model, (warmup + steps) * batchSize, seed);
+  const split = syntheticSplitOf(model, (warmup + steps) * batchSize, seed);
   return { prepared: { backend, trainable, batchSize, seed, stepsPerRun, warmup, steps, split } };
 }
 
