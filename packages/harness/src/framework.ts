@@ -78,7 +78,10 @@ export interface TrainableModel {
    * iterator, so the adapter must be done with a batch before pulling the next one.
    */
   trainEpoch(batches: Iterable<Batch>, report: StepReporter): Promise<void>;
-  /** Logits [batch.size, classes] in inference mode (dropout off). */
+  /**
+   * Logits [batch.size, classes] in inference mode (dropout off), for any batch size: the
+   * runner evaluates and times throughput at the training batch size, and latency at batch 1.
+   */
   predict(batch: Batch): Promise<Float32Array>;
   /** Current parameters in the canonical layout (for parity checks and export). */
   weights(): Promise<Map<string, { shape: readonly number[]; data: Float32Array }>>;

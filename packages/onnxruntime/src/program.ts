@@ -5,7 +5,8 @@
  * - training graph for K steps per run: inputs x [K, batch, ...] and y [K, batch] (int32),
  *   then every state tensor by name; outputs loss [K] and every state tensor under
  *   `names.next(name)` (onnx-graph's `trainingGraph`).
- * - inference graph: inputs x [batch, ...] and the parameters; output logits [batch, classes].
+ * - inference graph for a batch size: inputs x [batch, ...] and the parameters; output logits
+ *   [batch, classes]. `predict` builds one per batch size it is given (batch 1 for latency).
  */
 import type { ModelName, Tensor as WeightTensor } from '@rosetta/harness';
 import type { TrainingNames } from '@rosetta/onnx-graph';
@@ -29,7 +30,8 @@ export interface TrainingProgram {
    * provider that runs it lacks (Provider.unavailableOps).
    */
   training(stepsPerRun: number, unavailableOps: readonly string[]): Uint8Array;
-  readonly inference: Uint8Array;
+  /** The inference graph for batches of `batchSize` (x, parameters -> logits), built when asked for. */
+  inference(batchSize: number): Uint8Array;
   /** Initial values of every state tensor: parameters first, then optimiser slots and step count. */
   readonly state: readonly StateTensor[];
   /** The inference graph with the given parameters baked in as initialisers: a plain model file. */

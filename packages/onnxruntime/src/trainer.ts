@@ -74,6 +74,30 @@ class ChunkBuffer {
   }
 }
 
+/**
+ * The inference graphs have static shapes too: one session per batch size `predict` is given,
+ * created on first use and kept. The training batch size's is created with the trainer,
+ * outside every timer; batch 1's during the runner's latency warm-up.
+ */
+class InferenceSessions {
+  private readonly sessions = new Map<number, Promise<ort.InferenceSession>>();
+
+  constructor(private readonly program: TrainingProgram, private readonly options: ort.InferenceSession.SessionOptions) {}
+
+  get(batchSize: number): Promise<ort.InferenceSession> {
+    let session = this.sessions.get(batchSize);
+    if (session === undefined) {
+      session = ort.InferenceSession.create(this.program.inference(batchSize), this.options);
+      this.sessions.set(batchSize, session);
+    }
+    return session;
+  }
+
+  async release(): Promise<void> {
+    await Promise.all([...this.sessions.values()].map(async (session) => (await session).release()));
+  }
+}
+
 export interface TrainerOptions {
   /** Steps per `run`: 1 runs the step graph per batch, K > 1 the Loop graph per K batches. */
   readonly stepsPerRun: number;
@@ -87,7 +111,7 @@ export class OrtTrainer implements TrainableModel {
     private readonly step: ort.InferenceSession,
     private readonly chunk: ort.InferenceSession | null,
     readonly stepsPerRun: number,
-    private readonly infer: ort.InferenceSession,
+    private readonly inference: InferenceSessions,
     private state: Feeds,
     private readonly profiler: OrtProfiler | null,
   ) {}
@@ -102,10 +126,11 @@ export class OrtTrainer implements TrainableModel {
     // The Loop's trip count is part of the chunk graph; an epoch's last, shorter chunk runs
     // step by step on the step graph.
     const chunk = k > 1 ? await ort.InferenceSession.create(program.training(k, provider.unavailableOps), training('chunk')) : null;
-    const infer = await ort.InferenceSession.create(program.inference, provider.options);
+    const inference = new InferenceSessions(program, provider.options);
+    await inference.get(program.batchSize);
     const state: Feeds = {};
     for (const s of program.state) state[s.name] = new ort.Tensor('float32', s.data.slice(), s.shape);
-    return new OrtTrainer(program, step, chunk, k, infer, state, profiler);
+    return new OrtTrainer(program, step, chunk, k, inference, state, profiler);
   }
 
   async trainEpoch(batches: Iterable<Batch>, report: StepReporter): Promise<void> {
@@ -150,10 +175,9 @@ export class OrtTrainer implements TrainableModel {
   }
 
   async predict(batch: Batch): Promise<Float32Array> {
-    this.checkSize(batch);
     const feeds: Feeds = { x: tensor(batch.x, batch.shape) };
     for (const name of this.program.names.params) feeds[name] = this.state[name]!;
-    const { logits } = await this.infer.run(feeds);
+    const { logits } = await (await this.inference.get(batch.size)).run(feeds);
     return logits!.data as Float32Array;
   }
 
@@ -182,7 +206,7 @@ export class OrtTrainer implements TrainableModel {
   }
 
   dispose(): void {
-    const released = Promise.all([this.step.release(), this.chunk?.release(), this.infer.release()]);
+    const released = Promise.all([this.step.release(), this.chunk?.release(), this.inference.release()]);
     // After the sessions: one still profiling writes its trace when released.
     if (this.profiler !== null) void released.then(() => this.profiler!.dispose());
   }

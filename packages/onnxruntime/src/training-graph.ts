@@ -66,9 +66,9 @@ function initialState(def: ModelDefinition, names: TrainingNames): StateTensor[]
 }
 
 /** Forward only, dropout off, the parameters as inputs: what `predict` runs on the current weights. */
-function inferenceGraph(def: ModelDefinition): Uint8Array {
+function inferenceGraph(def: ModelDefinition, batchSize: number): Uint8Array {
   const g = new Graph(`${def.model}_inference`);
-  const x = g.input('x', def.input.dtype, [def.batchSize, ...def.input.shape]);
+  const x = g.input('x', def.input.dtype, [batchSize, ...def.input.shape]);
   const p = Object.fromEntries([...def.weights].map(([name, w]) => [name, g.input(name, 'float32', w.shape)]));
   g.output(def.forward(x, p, false), 'logits');
   return serializeModel(g);
@@ -99,7 +99,7 @@ export function compileProgram(def: ModelDefinition): TrainingProgram {
     batchSize: def.batchSize,
     names: step.names,
     training: (stepsPerRun, unavailableOps) => serializeModel(training(def, stepsPerRun, unavailableOps).graph),
-    inference: inferenceGraph(def),
+    inference: (batchSize) => inferenceGraph(def, batchSize),
     state: initialState(def, step.names),
     exportInference: (weights) => exportedGraph(def, weights),
   };
