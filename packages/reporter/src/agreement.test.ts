@@ -5,9 +5,9 @@ describe('checkAgreement', () => {
   it('uses z * sqrt(2 p (1 - p) / n) at the median accuracy', () => {
     const check = checkAgreement(
       [
-        { framework: 'a', accuracy: 0.49 },
-        { framework: 'b', accuracy: 0.5 },
-        { framework: 'c', accuracy: 0.52 },
+        { name: 'a', accuracy: 0.49 },
+        { name: 'b', accuracy: 0.5 },
+        { name: 'c', accuracy: 0.52 },
       ],
       1000,
     );
@@ -21,21 +21,21 @@ describe('checkAgreement', () => {
   it('flags only the outlier when the others agree', () => {
     const check = checkAgreement(
       [
-        { framework: 'tfjs-cpu', accuracy: 0.28 },
-        { framework: 'tfjs-wasm', accuracy: 0.1 },
-        { framework: 'onnxruntime-cpu', accuracy: 0.29 },
+        { name: 'tfjs-cpu', accuracy: 0.28 },
+        { name: 'tfjs-wasm', accuracy: 0.1 },
+        { name: 'onnxruntime-cpu', accuracy: 0.29 },
       ],
       1017,
     );
-    expect(check.verdicts.filter((v) => v.flagged).map((v) => v.framework)).toEqual(['tfjs-wasm']);
-    expect(check.verdicts.find((v) => v.framework === 'tfjs-wasm')!.disagreesWith).toEqual(['onnxruntime-cpu', 'tfjs-cpu']);
+    expect(check.verdicts.filter((v) => v.flagged).map((v) => v.name)).toEqual(['tfjs-wasm']);
+    expect(check.verdicts.find((v) => v.name === 'tfjs-wasm')!.disagreesWith).toEqual(['onnxruntime-cpu', 'tfjs-cpu']);
   });
 
   it('flags both of two runs that disagree, since neither is the reference', () => {
     const check = checkAgreement(
       [
-        { framework: 'x', accuracy: 0.7 },
-        { framework: 'y', accuracy: 0.5 },
+        { name: 'x', accuracy: 0.7 },
+        { name: 'y', accuracy: 0.5 },
       ],
       1000,
     );
@@ -45,8 +45,8 @@ describe('checkAgreement', () => {
   it('accepts a difference just inside the tolerance and rejects one just outside', () => {
     const n = 10_000;
     const tolerance = 3 * Math.sqrt((2 * 0.5 * 0.5) / n);
-    const inside = checkAgreement([{ framework: 'a', accuracy: 0.5 - tolerance * 0.49 }, { framework: 'b', accuracy: 0.5 + tolerance * 0.49 }], n);
-    const outside = checkAgreement([{ framework: 'a', accuracy: 0.5 - tolerance * 0.51 }, { framework: 'b', accuracy: 0.5 + tolerance * 0.51 }], n);
+    const inside = checkAgreement([{ name: 'a', accuracy: 0.5 - tolerance * 0.49 }, { name: 'b', accuracy: 0.5 + tolerance * 0.49 }], n);
+    const outside = checkAgreement([{ name: 'a', accuracy: 0.5 - tolerance * 0.51 }, { name: 'b', accuracy: 0.5 + tolerance * 0.51 }], n);
     expect(inside.verdicts.some((v) => v.flagged)).toBe(false);
     expect(outside.verdicts.every((v) => v.flagged)).toBe(true);
   });

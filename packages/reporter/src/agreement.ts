@@ -9,18 +9,25 @@
  * their sampling errors partly cancel. So the check is a tripwire for a broken
  * implementation (chance-level, or far off the others), not proof that two backends train
  * the same model to within a point: that is what `rosetta parity` checks, step by step.
+ *
+ * Repeated runs: a backend's mean accuracy over its runs is compared with the same tolerance,
+ * n the test samples of one run. The runs are all scored on the one test set, so averaging
+ * them removes part of the training noise but none of that set's sampling error, which is
+ * what the tolerance models: k runs do not make it k times stricter.
  */
 
 /** Standard deviations allowed: a two-sided 0.27 % false-alarm rate per pair under pure sampling noise. */
 export const AGREEMENT_Z = 3;
 
 export interface ScoredRun {
-  readonly framework: string;
+  /** The backend, with its machine when the runs come from several. */
+  readonly name: string;
+  /** One run's test accuracy, or the mean of a backend's repeated runs on the same test set. */
   readonly accuracy: number;
 }
 
 export interface RunVerdict {
-  readonly framework: string;
+  readonly name: string;
   readonly accuracy: number;
   /** accuracy - reference. */
   readonly delta: number;
@@ -60,10 +67,10 @@ export function checkAgreement(runs: readonly ScoredRun[], testSamples: number, 
   const verdicts = runs.map((run) => {
     const disagreesWith = runs
       .filter((other) => other !== run && Math.abs(run.accuracy - other.accuracy) > tolerance)
-      .map((other) => other.framework)
+      .map((other) => other.name)
       .sort();
     return {
-      framework: run.framework,
+      name: run.name,
       accuracy: run.accuracy,
       delta: run.accuracy - reference,
       disagreesWith,

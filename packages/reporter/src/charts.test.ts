@@ -2,11 +2,11 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { analyse } from './analysis.js';
 import { renderCharts } from './charts.js';
-import { AGREEING_RUNS, fixtureResult } from './testing/fixtures.js';
+import { AGREEING_RUNS, fixtureResult, fixtureSets } from './testing/fixtures.js';
 
 describe('renderCharts', () => {
   it('renders well-formed SVG naming every backend that ran', async () => {
-    const charts = await renderCharts(analyse(AGREEING_RUNS.map(fixtureResult)));
+    const charts = await renderCharts(analyse(fixtureSets(AGREEING_RUNS.map(fixtureResult))));
     expect(charts.map((chart) => chart.file)).toEqual(['training-time.svg', 'loss-per-epoch.svg']);
     for (const chart of charts) {
       expect(XMLValidator.validate(chart.svg)).toBe(true);

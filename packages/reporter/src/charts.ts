@@ -1,7 +1,9 @@
 /**
  * The two charts, as Vega-Lite specifications rendered to SVG in Node by Vega itself
  * (the headless "none" renderer: no browser, no canvas). Each model's panel shows the runs
- * of its main configuration only, since times of different configurations do not compare.
+ * of its main configuration only, since times of different configurations do not compare:
+ * one bar or line per backend (per backend and machine when there are several machines),
+ * the score of its runs where it ran several times (stats.ts), their mean loss per epoch.
  */
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
@@ -22,23 +24,23 @@ function panels(analysis: Analysis) {
     if (!group) return [];
     const { epochs, trainSamples } = group.config;
     const detail = `${epochs} epoch${epochs === 1 ? '' : 's'}, ${integer(trainSamples)} training samples`;
-    return [{ panel: `${model.title} (${detail})`, title: model.title, detail, runs: group.runs.filter((run) => run.status === 'ok') }];
+    return [{ panel: `${model.title} (${detail})`, title: model.title, detail, runs: group.runs.filter((run) => run.trainSeconds !== null) }];
   });
 }
 
-/** One colour per framework in both charts, whatever subset each panel shows. */
+/** One colour per backend (and machine) in both charts, whatever subset each panel shows. */
 function colourScale(analysis: Analysis) {
-  const frameworks = [...new Set(analysis.models.flatMap((model) => model.groups.flatMap((group) => group.runs.map((run) => run.framework))))].sort();
-  return { domain: frameworks, scheme: 'tableau10' as const };
+  const names = [...new Set(analysis.models.flatMap((model) => model.groups.flatMap((group) => group.runs.map((run) => run.name))))].sort();
+  return { domain: names, scheme: 'tableau10' as const };
 }
 
 function trainingTimeSpec(analysis: Analysis): TopLevelSpec {
   const shown = panels(analysis);
-  const values = shown.flatMap(({ panel, runs }) => runs.map((run) => ({ panel, framework: run.framework, seconds: run.trainSeconds })));
+  const values = shown.flatMap(({ panel, runs }) => runs.map((run) => ({ panel, framework: run.name, seconds: run.trainSeconds!.score })));
   const colour = colourScale(analysis);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Training time per backend', subtitle: 'all epochs inside the timer, as SPEC.md defines it; shorter is better', anchor: 'start' },
+    title: { text: 'Training time per backend', subtitle: 'all epochs inside the timer, as SPEC.md defines it (several runs: their score, see the notes); shorter is better', anchor: 'start' },
     data: { values },
     // One bar chart per model, stacked; concatenated rather than faceted so that each has
     // its own axes (a CNN run and a GRU run take very different times).
@@ -62,11 +64,11 @@ function trainingTimeSpec(analysis: Analysis): TopLevelSpec {
 function lossSpec(analysis: Analysis): TopLevelSpec {
   const shown = panels(analysis);
   const values = shown.flatMap(({ panel, runs }) =>
-    runs.flatMap((run) => run.epochLoss.map((loss, index) => ({ panel, framework: run.framework, epoch: index + 1, loss }))),
+    runs.flatMap((run) => run.epochLoss.map((loss, index) => ({ panel, framework: run.name, epoch: index + 1, loss }))),
   );
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Training loss per epoch', subtitle: 'mean softmax cross-entropy over the epoch’s mini-batches', anchor: 'start' },
+    title: { text: 'Training loss per epoch', subtitle: 'mean softmax cross-entropy over the epoch’s mini-batches (several runs: their mean)', anchor: 'start' },
     data: { values },
     hconcat: shown.map(({ title, detail, panel }) => ({
       title: { text: [title, detail], anchor: 'start', fontSize: 13 },

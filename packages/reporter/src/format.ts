@@ -1,4 +1,5 @@
 /** Number formats shared by the table, the notebooks and the charts' titles. */
+import type { Score, Spread } from './stats.js';
 
 const EMPTY = '—';
 
@@ -34,9 +35,24 @@ export function ratio(value: number | null): string {
   return value === null ? EMPTY : `${value.toFixed(2)}×`;
 }
 
-function significant(value: number): string {
+export function significant(value: number): string {
   if (value >= 100) return integer(Math.round(value));
   return value.toPrecision(3);
+}
+
+/**
+ * A score over several runs with their spread, "754 s (740–760)"; one run is just its
+ * number. `unit` formats the score, `bare` the spread's ends.
+ */
+export function scoreText(value: Score | null, unit: (v: number) => string, bare: (v: number) => string = significant): string {
+  if (value === null) return EMPTY;
+  return value.n === 1 ? unit(value.score) : `${unit(value.score)} (${bare(value.min)}–${bare(value.max)})`;
+}
+
+/** Accuracy over several runs as mean ± standard deviation, "30.42 ± 0.31 %"; one run as "30.42 %". */
+export function accuracyText(value: Spread | null): string {
+  if (value === null) return EMPTY;
+  return value.n === 1 ? percent(value.mean) : `${(value.mean * 100).toFixed(2)} ± ${(value.sd * 100).toFixed(2)} %`;
 }
 
 /** One line of free text, safe inside a Markdown table cell. */

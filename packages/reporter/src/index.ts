@@ -1,12 +1,13 @@
 export { AGREEMENT_Z, checkAgreement, type AgreementCheck, type RunVerdict, type ScoredRun } from './agreement.js';
-export { analyse, MODELS, type Analysis, type GroupAnalysis, type ModelAnalysis } from './analysis.js';
+export { analyse, MODELS, type Analysis, type BackendRuns, type GroupAnalysis, type MachineRows, type ModelAnalysis, type RunSetInput } from './analysis.js';
 export { renderCharts, renderSvg, type Chart } from './charts.js';
 export { FAMILIES, type FrameworkFamily } from './families.js';
 export { buildNotebook, joinSource, KERNEL_METADATA } from './notebook.js';
 export { notebookProblems } from './nbformat-schema.js';
 export { readMarkedReadme, ReadmeSectionError, replaceSection, SECTION_END, SECTION_START } from './readme-section.js';
-export { readResultsDir } from './results-dir.js';
+export { readResultsDirs, type ReadRunSet, type ResultsRead } from './results-dir.js';
 export { NotebookSchemaError, runReport, type ReportOptions, type ReportOutcome } from './report.js';
 export { renderSideBySide } from './side-by-side.js';
 export { extractSteps, readSteps, StepMarkerError, STEPS, type SourceSteps, type StepName } from './steps.js';
+export { meanAndSd, score, SCORE_RULE, type Score, type Spread } from './stats.js';
 export { renderTables } from './table.js';

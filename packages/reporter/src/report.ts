@@ -6,7 +6,7 @@
  */
 import { dirname, join, relative, sep } from 'node:path';
 import { writeFileAtomic } from '@rosetta/data';
-import { keptFileName, type ModelName, type Result } from '@rosetta/harness';
+import type { ModelName } from '@rosetta/harness';
 import { analyse, MODELS, type Analysis } from './analysis.js';
 import { renderCharts, type Chart } from './charts.js';
 import { FAMILIES, type FrameworkFamily } from './families.js';
@@ -14,7 +14,7 @@ import { notebookProblems } from './nbformat-schema.js';
 import { renderNotebookIndex } from './notebook-index.js';
 import { buildNotebook } from './notebook.js';
 import { readMarkedReadme, replaceSection } from './readme-section.js';
-import { readResultsDir } from './results-dir.js';
+import { readResultsDirs, type ReadRunSet } from './results-dir.js';
 import { renderSideBySide, type SideBySideModel } from './side-by-side.js';
 import { renderSideBySidePage } from './side-by-side-page.js';
 import { readSteps, type SourceSteps } from './steps.js';
@@ -23,8 +23,13 @@ import { renderTables } from './table.js';
 export interface ReportOptions {
   /** Model sources (FAMILIES) are read relative to it. */
   readonly workspaceRoot: string;
-  /** Holds the results files; results/README.md and the charts are written here too. */
-  readonly resultsDir: string;
+  /**
+   * The results directories to read, one per machine or several machines each; their run sets
+   * are merged (results-dir.ts). Usually just results/ of the workspace.
+   */
+  readonly resultsDirs: readonly string[];
+  /** Where README.md (the tables) and the charts go; the first results directory when absent. */
+  readonly outDir?: string;
   readonly notebooksDir: string;
   /** The README whose marked section receives the tables; null leaves every README alone. */
   readonly readme: string | null;
@@ -87,11 +92,13 @@ function sourceOf(sources: Sources, family: FrameworkFamily, model: ModelName): 
 }
 
 /** The notebooks, the side-by-side page and their index, keyed by path; each notebook schema-checked. */
-async function notebookOutputs(options: ReportOptions, families: readonly FrameworkFamily[], sources: Sources, results: readonly Result[], analysis: Analysis, charts: readonly Chart[]): Promise<Map<string, string>> {
-  const { workspaceRoot, resultsDir, notebooksDir } = options;
+async function notebookOutputs(options: ReportOptions, outDir: string, families: readonly FrameworkFamily[], sources: Sources, sets: readonly ReadRunSet[], analysis: Analysis, charts: readonly Chart[]): Promise<Map<string, string>> {
+  const { workspaceRoot, notebooksDir } = options;
   const outputs = new Map<string, string>();
   const sourceLink = (family: FrameworkFamily, model: ModelName) => link(notebooksDir, join(workspaceRoot, family.sources[model]));
-  const resultsLink = link(notebooksDir, join(resultsDir, 'README.md'));
+  const resultsLink = link(notebooksDir, join(outDir, 'README.md'));
+  // Every run the tables summarise, each with its own file: all repeats, every machine.
+  const recorded = sets.flatMap((set) => set.runs.map((result, i) => ({ result, file: link(notebooksDir, join(set.dir, set.files[i]!)) })));
 
   const sideBySide: SideBySideModel[] = MODELS.map(({ model, title }) => ({
     model,
@@ -110,9 +117,7 @@ async function notebookOutputs(options: ReportOptions, families: readonly Framew
   for (const family of families) {
     for (const { model, title } of MODELS) {
       const file = join(notebooksDir, `${family.id}.${model}.ipynb`);
-      const runs = results
-        .filter((result) => result.model === model && family.runs(result.framework))
-        .map((result) => ({ result, file: link(notebooksDir, join(resultsDir, result.label, keptFileName({ ...result, configuration: result.run.configuration }))) }));
+      const runs = recorded.filter(({ result }) => result.model === model && family.runs(result.framework));
       const notebook = buildNotebook({
         family,
         model,
@@ -131,41 +136,43 @@ async function notebookOutputs(options: ReportOptions, families: readonly Framew
 }
 
 /** The root README's section: the tables, the charts and links, relative to the README. */
-function readmeSection(readme: string, options: ReportOptions, tables: string, chartMarkdown: (fromDir: string) => string): string {
+function readmeSection(readme: string, options: ReportOptions, outDir: string, tables: string, chartMarkdown: (fromDir: string) => string): string {
   const from = dirname(readme);
   const sideBySide = link(from, join(options.notebooksDir, 'side-by-side.md'));
   return [
-    GENERATED.replace('results files', `results files in ${link(from, options.resultsDir)}/`),
+    GENERATED.replace('results files', `results files in ${options.resultsDirs.map((dir) => `${link(from, dir)}/`).join(', ')}`),
     tables,
     chartMarkdown(from),
-    `Details: [results](${link(from, join(options.resultsDir, 'README.md'))}); the code of every step side by side: [${sideBySide}](${sideBySide}).`,
+    `Details: [results](${link(from, join(outDir, 'README.md'))}); the code of every step side by side: [${sideBySide}](${sideBySide}).`,
   ].join('\n\n');
 }
 
 export async function runReport(options: ReportOptions): Promise<ReportOutcome> {
-  const { workspaceRoot, resultsDir, notebooksDir, readme } = options;
+  const { workspaceRoot, resultsDirs, notebooksDir, readme } = options;
+  const outDir = options.outDir ?? resultsDirs[0]!;
   const families = options.families ?? FAMILIES;
   const log = options.log ?? (() => {});
 
   // Read and check everything before writing anything.
-  const { results, latestFailures } = await readResultsDir(resultsDir);
+  const { sets, merges } = await readResultsDirs(resultsDirs);
+  for (const line of merges) log(line);
   const readmeFile = readme === null ? null : { path: readme, text: await readMarkedReadme(readme) };
   const sources = await readSources(workspaceRoot, families);
 
-  const analysis = analyse(results, latestFailures);
+  const analysis = analyse(sets);
   const charts = await renderCharts(analysis);
-  const chartMarkdown = (fromDir: string) => charts.map((chart) => `![${chart.title}](${link(fromDir, join(resultsDir, chart.file))})`).join('\n\n');
+  const chartMarkdown = (fromDir: string) => charts.map((chart) => `![${chart.title}](${link(fromDir, join(outDir, chart.file))})`).join('\n\n');
 
   const outputs = new Map<string, string>();
-  for (const chart of charts) outputs.set(join(resultsDir, chart.file), chart.svg);
+  for (const chart of charts) outputs.set(join(outDir, chart.file), chart.svg);
   outputs.set(
-    join(resultsDir, 'README.md'),
-    resultsPage(renderTables(analysis, 2), chartMarkdown(resultsDir), analysis.disagreements, link(resultsDir, join(notebooksDir, 'side-by-side.md'))),
+    join(outDir, 'README.md'),
+    resultsPage(renderTables(analysis, 2), chartMarkdown(outDir), analysis.disagreements, link(outDir, join(notebooksDir, 'side-by-side.md'))),
   );
-  for (const [file, text] of await notebookOutputs(options, families, sources, results, analysis, charts)) outputs.set(file, text);
+  for (const [file, text] of await notebookOutputs(options, outDir, families, sources, sets, analysis, charts)) outputs.set(file, text);
   if (readmeFile) {
     const { path, text } = readmeFile;
-    outputs.set(path, replaceSection(text, readmeSection(path, options, renderTables(analysis, 3), chartMarkdown), path));
+    outputs.set(path, replaceSection(text, readmeSection(path, options, outDir, renderTables(analysis, 3), chartMarkdown), path));
   }
 
   for (const [file, text] of outputs) {

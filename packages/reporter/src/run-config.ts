@@ -17,10 +17,10 @@ export interface RunConfig {
   readonly dataset: Result['dataset'];
 }
 
-export interface RunGroup {
+export interface RunGroup<T> {
   readonly config: RunConfig;
-  /** `ok` and `failed` runs of this configuration, in framework order. */
-  readonly runs: readonly Result[];
+  /** The members that ran (ok or failed) with this configuration, in the order given. */
+  readonly members: readonly T[];
 }
 
 export function runConfig(result: Result): RunConfig {
@@ -33,18 +33,30 @@ function key(config: RunConfig): string {
   return JSON.stringify([model, epochs, batchSize, trainSamples, testSamples, seed, dropout, dataset?.sha256 ?? null]);
 }
 
-/** Groups the runs that ran (ok or failed) by configuration, largest group first. */
-export function groupByConfig(results: readonly Result[]): RunGroup[] {
-  const groups = new Map<string, { config: RunConfig; runs: Result[] }>();
-  for (const result of results) {
-    if (result.status === 'unavailable') continue;
-    const config = runConfig(result);
+/**
+ * Groups what ran (ok or failed; each member by its first run) by configuration. The main
+ * configuration, the one the overview tabulates, comes first: the one most members share;
+ * on a tie the SPEC.md run, then the longer run (epochs x training samples, then test samples).
+ */
+export function groupByConfig<T extends { readonly runs: readonly Result[] }>(members: readonly T[]): RunGroup<T>[] {
+  const groups = new Map<string, { config: RunConfig; members: T[] }>();
+  for (const member of members) {
+    const first = member.runs[0];
+    if (!first || first.status === 'unavailable') continue;
+    const config = runConfig(first);
     const id = key(config);
-    const group = groups.get(id) ?? { config, runs: [] };
-    group.runs.push(result);
+    const group = groups.get(id) ?? { config, members: [] };
+    group.members.push(member);
     groups.set(id, group);
   }
-  return [...groups.values()].sort((a, b) => b.runs.length - a.runs.length);
+  const work = (c: RunConfig) => c.epochs * c.trainSamples;
+  return [...groups.values()].sort(
+    (a, b) =>
+      b.members.length - a.members.length ||
+      Number(isSpecRun(b.config)) - Number(isSpecRun(a.config)) ||
+      work(b.config) - work(a.config) ||
+      b.config.testSamples - a.config.testSamples,
+  );
 }
 
 /** Full upstream sizes and the batches SPEC.md trains on, for the "not the SPEC" note. */

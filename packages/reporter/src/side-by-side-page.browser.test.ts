@@ -32,7 +32,7 @@ describe('notebooks/side-by-side.html in Chromium', () => {
     // Launched here, not in a hook, so that a missing Chromium fails this test by name.
     browser = await launchChromium();
     ws = await fixtureWorkspace(AGREEING_RUNS);
-    await runReport({ workspaceRoot: ws.root, resultsDir: ws.resultsDir, notebooksDir: ws.notebooksDir, readme: null });
+    await runReport({ workspaceRoot: ws.root, resultsDirs: [ws.resultsDir], notebooksDir: ws.notebooksDir, readme: null });
     const page = await browser.context.newPage();
     const problems: string[] = [];
     const requests: string[] = [];

@@ -6,10 +6,10 @@ import type { SideBySideModel } from './side-by-side.js';
 import { renderSideBySidePage } from './side-by-side-page.js';
 import { extractSteps, STEPS } from './steps.js';
 import { NOTES } from './table.js';
-import { AGREEING_RUNS, fixtureResult, fixtureSource } from './testing/fixtures.js';
+import { AGREEING_RUNS, fixtureResult, fixtureSets, fixtureSource } from './testing/fixtures.js';
 
 async function page(edit: (source: string) => string = (source) => source, runs = AGREEING_RUNS.map(fixtureResult)) {
-  const analysis = analyse(runs);
+  const analysis = analyse(fixtureSets(runs));
   const models: SideBySideModel[] = (['cnn', 'rnn'] as const).map((model) => ({
     model,
     title: model === 'cnn' ? 'CNN: VGG-style on CIFAR-10' : 'RNN: GRU on IMDB',

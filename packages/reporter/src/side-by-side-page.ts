@@ -8,11 +8,10 @@
  * It sits next to the notebooks and side-by-side.md, whose job it shares, so that its links
  * to the notebooks and model sources are the same relative links.
  */
-import type { Result } from '@rosetta/harness';
 import { Marked } from 'marked';
-import type { Analysis, ModelAnalysis } from './analysis.js';
+import type { Analysis, BackendRuns, ModelAnalysis } from './analysis.js';
 import type { Chart } from './charts.js';
-import { percent, seconds } from './format.js';
+import { accuracyText, seconds } from './format.js';
 import { highlightTypeScript } from './highlight.js';
 import { escapeHtml } from './html.js';
 import type { SideBySideModel } from './side-by-side.js';
@@ -43,7 +42,7 @@ function resultsHtml(analysis: Analysis, model: ModelAnalysis): string {
   return markdownToHtml(text.endsWith(NOTES) ? text.slice(0, -NOTES.length) : text);
 }
 
-function runsOf(model: ModelAnalysis | undefined): Result[] {
+function runsOf(model: ModelAnalysis | undefined): BackendRuns[] {
   if (!model) return [];
   return [...model.groups.flatMap((group) => group.runs), ...model.unavailable].sort((a, b) => a.framework.localeCompare(b.framework));
 }
@@ -52,10 +51,11 @@ function runsOf(model: ModelAnalysis | undefined): Result[] {
  * Each backend that ran a column's code, with its accuracy and time, right above the code;
  * with the machine label when the results come from several machines.
  */
-function runsList(runs: readonly Result[], withLabels: boolean): string {
+function runsList(runs: readonly BackendRuns[], withLabels: boolean): string {
   if (runs.length === 0) return '<p class="runs">no recorded run</p>';
   const items = runs.map((run) => {
-    const what = run.status === 'ok' ? `${percent(run.testAccuracy)} · ${seconds(run.trainSeconds)}` : run.status;
+    // Several runs: the mean accuracy and the time's score, as in the results tables.
+    const what = run.status === 'ok' ? `${accuracyText(run.accuracy)} · ${seconds(run.trainSeconds?.score)}${run.runs.length > 1 ? ` (${run.runs.length} runs)` : ''}` : run.status;
     const label = withLabels ? ` <span class="label">${escapeHtml(run.label)}</span>` : '';
     return `<li class="${run.status === 'ok' ? 'ok' : 'not-ok'}"><b>${escapeHtml(run.framework)}</b>${label} ${escapeHtml(what)}</li>`;
   });

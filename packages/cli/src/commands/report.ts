@@ -1,13 +1,15 @@
 /**
- * `rosetta report`: the results table, the accuracy check, the charts, the notebooks and
+ * `rosetta report`: the results tables, the accuracy check, the charts, the notebooks and
  * the side-by-side page, all regenerated from the results files and the model sources.
+ * Several results directories (one per machine, e.g. CI artifacts) are merged into one report.
  */
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { findWorkspaceRoot } from '@rosetta/data';
 
 interface ReportCommandOptions {
-  results?: string;
+  results?: string[];
+  out?: string;
   notebooks?: string;
   /** A path, or false after --no-readme. */
   readme?: string | false;
@@ -19,7 +21,8 @@ async function report(options: ReportCommandOptions): Promise<void> {
   const root = findWorkspaceRoot();
   const outcome = await runReport({
     workspaceRoot: root,
-    resultsDir: resolve(options.results ?? join(root, 'results')),
+    resultsDirs: (options.results ?? [join(root, 'results')]).map((dir) => resolve(dir)),
+    ...(options.out === undefined ? {} : { outDir: resolve(options.out) }),
     notebooksDir: resolve(options.notebooks ?? join(root, 'notebooks')),
     readme: options.readme === false ? null : resolve(options.readme ?? join(root, 'README.md')),
     log: (line) => console.log(line),
@@ -33,12 +36,21 @@ async function report(options: ReportCommandOptions): Promise<void> {
 export function reportCommand(): Command {
   return new Command('report')
     .description(
-      'Read and validate every results file, check that the backends\' test accuracies agree, and write ' +
-        'results/README.md, the SVG charts, the notebooks, the side-by-side page and the README\'s results section. ' +
+      'Read and validate every results file (of several machines\' directories, merged), check that the backends\' ' +
+        'test accuracies agree, and write results/README.md (an overview per model with a column per machine, a table per ' +
+        'machine and configuration, the inference timings), the SVG charts, the notebooks, the side-by-side page and ' +
+        'the README\'s results section. ' +
         'Exits 1 on a malformed results file (named), a README without its markers, a model source without its ' +
         'step markers, or a backend whose accuracy disagrees with the others (named; the tables are still written).',
     )
-    .addOption(new Option('--results <dir>', 'results directory to read; the table and charts are written there too').default(undefined, 'results/ of the workspace'))
+    .addOption(
+      new Option(
+        '--results <dir...>',
+        'results directories to read, merged (repeat the option or list several: one per machine, e.g. CI artifacts); ' +
+          'a run set found in two of them keeps its newer invocation, and the report says so',
+      ).default(undefined, 'results/ of the workspace'),
+    )
+    .addOption(new Option('--out <dir>', 'where README.md with the tables and the charts are written').default(undefined, 'the first --results directory'))
     .addOption(new Option('--notebooks <dir>', 'where the notebooks and the side-by-side page go').default(undefined, 'notebooks/ of the workspace'))
     .addOption(new Option('--readme <file>', 'README whose <!-- results:start --> ... <!-- results:end --> section is rewritten').default(undefined, 'README.md of the workspace'))
     .option('--no-readme', 'leave every README alone')

@@ -7,6 +7,7 @@ import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { recordRun, ResultSchema, RESULTS_SCHEMA_VERSION, type ModelName, type Result } from '@rosetta/harness';
+import type { RunSetInput } from '../analysis.js';
 import { FAMILIES } from '../families.js';
 import { STEPS } from '../steps.js';
 
@@ -22,10 +23,19 @@ export interface RunFixture {
   readonly testSamples?: number;
   /** The machine label the run is filed under. */
   readonly label?: string;
+  /** Which `rosetta train` invocation made it (its start), and which of its `--repeat` runs it is. */
+  readonly invocation?: string;
+  readonly repeat?: number;
+  readonly repeats?: number;
+  /** When the run started; the invocation's start when absent. */
+  readonly startedAt?: string;
+  readonly inference?: Result['inference'];
 }
 
 /** A complete, schema-valid result; `ok` runs get consistent timings and losses. */
-export function fixtureResult({ framework, model, status = 'ok', accuracy = 0.3, trainSeconds = 100, epochs = 2, testSamples = 1000, label = 'fixture-cpu-2-cores' }: RunFixture): Result {
+export function fixtureResult(fixture: RunFixture): Result {
+  const { framework, model, status = 'ok', accuracy = 0.3, trainSeconds = 100, epochs = 2, testSamples = 1000, label = 'fixture-cpu-2-cores' } = fixture;
+  const { invocation = '2026-11-23T05:00:00.000Z', repeat = 1, repeats = 1, startedAt = invocation, inference = null } = fixture;
   const ok = status === 'ok';
   const steps = 64;
   const epochSeconds = ok ? Array.from({ length: epochs }, (_, i) => (trainSeconds / epochs) * (i === 0 ? 1.1 : 0.9)) : [];
@@ -34,7 +44,7 @@ export function fixtureResult({ framework, model, status = 'ok', accuracy = 0.3,
     framework,
     model,
     label,
-    run: { configuration: '2ep-all', invocation: '2026-11-23T05:00:00.000Z', repeat: 1, repeats: 1 },
+    run: { configuration: `${epochs}ep-all`, invocation, repeat, repeats },
     status,
     reason: ok ? null : status === 'unavailable' ? `${framework}: libcudart.so.11.0: cannot open shared object file` : 'loss became NaN at step 3',
     epochs,
@@ -50,7 +60,7 @@ export function fixtureResult({ framework, model, status = 'ok', accuracy = 0.3,
     finalLoss: ok ? 2.0 : null,
     testAccuracy: ok ? accuracy : null,
     evalSeconds: ok ? 1.5 : null,
-    inference: null,
+    inference: ok ? inference : null,
     seed: 1,
     dropout: true,
     deviations: [],
@@ -68,9 +78,26 @@ export function fixtureResult({ framework, model, status = 'ok', accuracy = 0.3,
       device: framework.endsWith('gpu') || framework.endsWith('cuda') ? 'gpu' : 'cpu',
       versions: {},
       hostname: 'fixture-host',
-      startedAt: '2026-11-23T05:00:00.000Z',
+      startedAt,
     },
     command: `rosetta train --framework ${framework} --model ${model}`,
+  });
+}
+
+/**
+ * Results as the harness's run sets (what `readResultsDirectory` returns, less the files):
+ * the runs of one label, framework, model and invocation together, by repeat.
+ */
+export function fixtureSets(results: readonly Result[]): RunSetInput[] {
+  const sets = new Map<string, Result[]>();
+  for (const result of results) {
+    const key = [result.label, result.framework, result.model, result.run.configuration, result.run.invocation].join('\u0000');
+    sets.set(key, [...(sets.get(key) ?? []), result]);
+  }
+  return [...sets.values()].map((runs) => {
+    const sorted = [...runs].sort((a, b) => a.run.repeat - b.run.repeat);
+    const { label, framework, model } = sorted[0]!;
+    return { label, framework, model, runs: sorted, latestFailure: null };
   });
 }
 
@@ -107,6 +134,11 @@ export const README_TEXT = [
   '',
 ].join('\n');
 
+/** Files the runs in a results directory as `rosetta train` does (repeats of one invocation beside the first). */
+export async function writeFixtureRuns(resultsDir: string, runs: readonly RunFixture[], root: string): Promise<void> {
+  for (const run of runs) await recordRun(resultsDir, fixtureResult(run), root);
+}
+
 /** A temporary workspace: the families' model sources, a README with markers, and results files. */
 export async function fixtureWorkspace(runs: readonly RunFixture[], readmeText: string = README_TEXT): Promise<FixtureWorkspace> {
   const root = await mkdtemp(join(tmpdir(), 'rosetta-reporter-'));
@@ -118,7 +150,7 @@ export async function fixtureWorkspace(runs: readonly RunFixture[], readmeText: 
     }
   }
   const resultsDir = join(root, 'results');
-  for (const run of runs) await recordRun(resultsDir, fixtureResult(run), root);
+  await writeFixtureRuns(resultsDir, runs, root);
   const readme = join(root, 'README.md');
   await writeFile(readme, readmeText);
   return { root, resultsDir, notebooksDir: join(root, 'notebooks'), readme };
