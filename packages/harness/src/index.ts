@@ -14,6 +14,7 @@ export * from './catalogue.js';
 export * from './registry.js';
 export * from './epoch.js';
 export * from './runner.js';
+export * from './inference.js';
 export * from './bench.js';
 export * from './random-batch.js';
 export * from './memory.js';

@@ -7,7 +7,8 @@ import type { Batch } from '@rosetta/data';
 import type { Framework, StepReporter } from './framework.js';
 import type { Log } from './progress.js';
 import { readResult } from './results.js';
-import { INFERENCE_TIMING, inferenceLine, runTraining, type TrainingOptions } from './runner.js';
+import { INFERENCE_TIMING, inferenceLine } from './inference.js';
+import { runTraining, type TrainingOptions } from './runner.js';
 import { frameworks, LinearModel } from './testing/linear.js';
 
 const [linear, diverging, unavailable] = frameworks as [Framework, Framework, Framework];

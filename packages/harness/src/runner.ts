@@ -16,8 +16,6 @@ import { MODEL_SPECS, type ModelName } from './spec.js';
 import { median, StepClock, summarizeTimes } from './timing.js';
 import { initialWeights, weightsSha256 } from './weights.js';
 
-export { INFERENCE_TIMING, inferenceLine, measureInference, type InferenceOptions } from './inference.js';
-
 /** The seed of the shared iterator and initialiser when none is given. */
 export const DEFAULT_SEED = 42;
 
