@@ -2,6 +2,7 @@ export { AGREEMENT_Z, checkAgreement, type AgreementCheck, type RunVerdict, type
 export { analyse, MODELS, type Analysis, type BackendRuns, type GroupAnalysis, type MachineRows, type ModelAnalysis, type RunSetInput } from './analysis.js';
 export { renderCharts, renderSvg, type Chart } from './charts.js';
 export { FAMILIES, type FrameworkFamily } from './families.js';
+export { accuracyText, milliseconds, percent, rate, scoreText, seconds } from './format.js';
 export { buildNotebook, joinSource, KERNEL_METADATA } from './notebook.js';
 export { notebookProblems } from './nbformat-schema.js';
 export { readMarkedReadme, ReadmeSectionError, replaceSection, SECTION_END, SECTION_START } from './readme-section.js';

@@ -89,7 +89,7 @@ export function trainCommand(): Command {
     .option('--train-limit <n>', 'train on the first N training samples only (default: the preset\'s; full = all)', positiveInteger)
     .option('--test-limit <n>', 'evaluate on the first N test samples only (default: all)', positiveInteger)
     .option('--seed <n>', 'seed of the data order and the shared initial weights', integer, DEFAULT_SEED)
-    .option('--repeat <n>', 'train N times (same seed), keeping every run\'s results file; the report shows their median and spread', positiveInteger, 1)
+    .option('--repeat <n>', 'train N times (same seed), keeping every run\'s results file; the report shows their score (MLPerf Training\'s rule) and spread', positiveInteger, 1)
     .addOption(new Option('--out <dir>', 'results directory; runs are filed under <out>/<label>/').default(join(findWorkspaceRoot(), 'results'), 'results/ of the workspace'))
     .option('--label <name>', 'machine label the runs are filed under (default: the GPU for a GPU framework, else the CPU model and core count)', label)
     .option('--no-dropout', 'switch dropout off (as parity runs do; masks are framework-private)')
