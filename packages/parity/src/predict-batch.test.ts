@@ -8,7 +8,8 @@
  * row than for several), so they differ like two implementations of the forward pass:
  * roundingTolerance of the logits' reduction chain (tolerance.ts), not a tuned number.
  */
-import { initialWeights, randomBatch, relativeDifference, type Batch, type Framework, type ModelName } from '@rosetta/harness';
+import type { Batch } from '@rosetta/data';
+import { initialWeights, randomBatch, relativeDifference, type Framework, type ModelName } from '@rosetta/harness';
 import { cpuFramework } from '@rosetta/onnxruntime';
 import { framework as wasmFramework } from '@rosetta/tfjs-wasm';
 import { describe, expect, it } from 'vitest';
