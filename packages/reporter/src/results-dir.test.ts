@@ -1,4 +1,4 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ResultFileError } from '@rosetta/harness';
@@ -62,6 +62,17 @@ describe('readResultsDirs', () => {
       expect(merges[0]).toContain(`${ws.resultsDir} (1 ok run, invocation 2026-11-23T05:00:00.000Z)`);
       expect(merges[0]).toMatch(new RegExp(`kept the newest invocation with an ok run, ${copy.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
     }
+  });
+
+  it('keeps the first directory\'s copy when two hold the same invocation', async () => {
+    const ws = await workspace(AGREEING_RUNS);
+    const copy = join(ws.root, 'copy');
+    await cp(ws.resultsDir, copy, { recursive: true });
+    const { sets, merges } = await readResultsDirs([copy, ws.resultsDir]);
+    expect(sets).toHaveLength(AGREEING_RUNS.length);
+    expect(sets.every((set) => set.dir === copy)).toBe(true);
+    expect(merges).toHaveLength(AGREEING_RUNS.length);
+    expect(merges.every((line) => line.endsWith(`: the same invocation in several directories: kept the first given, ${copy}`))).toBe(true);
   });
 
   it('keeps an older ok run over a newer failure from another directory, and shows the failure beside it', async () => {
