@@ -29,8 +29,6 @@ export interface TrainingSpec {
    * they cross between host and device once per K steps instead of once per step.
    */
   stepsPerRun?: number;
-  /** Op types the execution provider that will run the graph lacks; the gradient rules avoid them (`grad`). */
-  unavailableOps?: readonly string[];
 }
 
 /**
@@ -86,7 +84,7 @@ export function trainingGraph(spec: TrainingSpec): TrainingGraph {
     const slots = spec.optimizer.slots.map((_, s) => current.slice(count * (s + 1), count * (s + 2)));
     const stepNumber = add(current[current.length - 1]!, 1);
     const loss = spec.loss(byName(names.params, params), byName(names.batch, batch));
-    const update = spec.optimizer.apply(params, grad(loss, params, { unavailableOps: spec.unavailableOps }), slots, stepNumber);
+    const update = spec.optimizer.apply(params, grad(loss, params), slots, stepNumber);
     return { state: [...update.params, ...update.slots.flat(), stepNumber], loss };
   };
 

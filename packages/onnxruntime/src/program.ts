@@ -25,11 +25,8 @@ export interface TrainingProgram {
   readonly batchSize: number;
   /** Input and output names of the training graphs; `names.params` are the canonical parameter names. */
   readonly names: TrainingNames;
-  /**
-   * The training graph for K steps per run (K > 1: an ONNX Loop), built without the op types the
-   * provider that runs it lacks (Provider.unavailableOps).
-   */
-  training(stepsPerRun: number, unavailableOps: readonly string[]): Uint8Array;
+  /** The training graph for K steps per run (K > 1: an ONNX Loop). */
+  training(stepsPerRun: number): Uint8Array;
   /** The inference graph for batches of `batchSize` (x, parameters -> logits), built when asked for. */
   inference(batchSize: number): Uint8Array;
   /** Initial values of every state tensor: parameters first, then optimiser slots and step count. */

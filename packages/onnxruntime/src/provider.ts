@@ -17,11 +17,6 @@ export interface Provider {
   readonly options: ort.InferenceSession.SessionOptions;
   /** Human-readable summary for results files, e.g. "CPUExecutionProvider, 2 intra-op threads". */
   readonly description: string;
-  /**
-   * ONNX op types this provider has no kernel for, among those the gradient rules would use: the
-   * training graphs are built without them (onnx-graph `trainingGraph`'s `unavailableOps`).
-   */
-  readonly unavailableOps: readonly string[];
 }
 
 export function provider(name: ProviderName): Provider {
@@ -39,7 +34,6 @@ export function provider(name: ProviderName): Provider {
       name,
       options: { ...common, executionProviders: ['cpu'] },
       description: `CPUExecutionProvider, ${threads} intra-op threads`,
-      unavailableOps: [],
     };
   }
   return {
@@ -53,9 +47,6 @@ export function provider(name: ProviderName): Provider {
       extra: { session: { disable_cpu_ep_fallback: '1' } },
     },
     description: 'CUDAExecutionProvider (device 0)',
-    // MaxUnpool (the max-pool gradient on the CPU) has no CUDA kernel in ONNX Runtime 1.29
-    // (its docs/OperatorKernels.md); the rule scatters instead.
-    unavailableOps: ['MaxUnpool'],
   };
 }
 

@@ -122,10 +122,10 @@ export class OrtTrainer implements TrainableModel {
     if (!Number.isInteger(k) || k < 1) throw new Error(`onnxruntime: stepsPerRun must be a positive integer, got ${k}`);
     const profiler = options.profile ? await OrtProfiler.create() : null;
     const training = (name: string) => profiler?.sessionOptions(provider.options, name) ?? provider.options;
-    const step = await ort.InferenceSession.create(program.training(1, provider.unavailableOps), training('step'));
+    const step = await ort.InferenceSession.create(program.training(1), training('step'));
     // The Loop's trip count is part of the chunk graph; an epoch's last, shorter chunk runs
     // step by step on the step graph.
-    const chunk = k > 1 ? await ort.InferenceSession.create(program.training(k, provider.unavailableOps), training('chunk')) : null;
+    const chunk = k > 1 ? await ort.InferenceSession.create(program.training(k), training('chunk')) : null;
     const inference = new InferenceSessions(program, provider.options);
     await inference.get(program.batchSize);
     const state: Feeds = {};

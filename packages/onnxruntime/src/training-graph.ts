@@ -42,7 +42,7 @@ export function sparseCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
   return softmaxCrossEntropy(logits, cast(labels, 'int64'));
 }
 
-function training(def: ModelDefinition, stepsPerRun: number, unavailableOps: readonly string[] = []): { graph: Graph; names: TrainingNames } {
+function training(def: ModelDefinition, stepsPerRun: number): { graph: Graph; names: TrainingNames } {
   return trainingGraph({
     name: `${def.model}_train`,
     dtype: 'float32',
@@ -54,7 +54,6 @@ function training(def: ModelDefinition, stepsPerRun: number, unavailableOps: rea
     loss: (p, { x, y }) => def.loss(def.forward(x!, p, true), y!),
     optimizer: def.optimizer,
     stepsPerRun,
-    unavailableOps,
   });
 }
 
@@ -98,7 +97,7 @@ export function compileProgram(def: ModelDefinition): TrainingProgram {
     classes: def.classes,
     batchSize: def.batchSize,
     names: step.names,
-    training: (stepsPerRun, unavailableOps) => serializeModel(training(def, stepsPerRun, unavailableOps).graph),
+    training: (stepsPerRun) => serializeModel(stepsPerRun === 1 ? step.graph : training(def, stepsPerRun).graph),
     inference: (batchSize) => inferenceGraph(def, batchSize),
     state: initialState(def, step.names),
     exportInference: (weights) => exportedGraph(def, weights),

@@ -40,17 +40,10 @@ function stackedProduct(products: readonly ProductShare[]): Tensor {
 export interface GradOptions {
   /** d something / d loss, for a non-scalar loss (a vector-Jacobian product). */
   seed?: Tensor;
-  /**
-   * Op types the target runtime cannot run (e.g. `MaxUnpool` on ONNX Runtime's CUDA provider): rules
-   * that would use one build a portable alternative instead.
-   */
-  unavailableOps?: Iterable<string>;
 }
 
 export function grad(loss: Tensor, wrt: readonly Tensor[], options: GradOptions = {}): Tensor[] {
   const { seed } = options;
-  const unavailable = new Set(options.unavailableOps ?? []);
-  const available = (opType: string): boolean => !unavailable.has(opType);
   if (!isFloat(loss.dtype)) throw new Error(`onnx-graph: cannot differentiate ${loss.name} of type ${loss.dtype}`);
   if (seed === undefined && loss.rank !== 0) throw new Error(`onnx-graph: loss ${loss.name} is not a scalar; pass a seed gradient`);
   const graph = loss.graph;
@@ -90,7 +83,7 @@ export function grad(loss: Tensor, wrt: readonly Tensor[], options: GradOptions 
     const rule = gradients.get(node.opType);
     if (rule === undefined) throw new Error(`onnx-graph: no gradient rule for ${node.opType} (output ${node.outputs[0]?.name})`);
     const needs = node.inputs.map(needsGradient);
-    const dxs = rule.gradFunc(node, dys, { needs, available });
+    const dxs = rule.gradFunc(node, dys, { needs });
     node.inputs.forEach((x, k) => {
       const dx = dxs[k];
       if (x === null || dx === null || dx === undefined || !needs[k]) return;

@@ -34,12 +34,6 @@ export interface GradContext {
    * of a graph, needed or not (a first convolution's input gradient would cost a convolution).
    */
   readonly needs: readonly boolean[];
-  /**
-   * Whether the runtime the graph is built for runs this op type. A rule with a faster op that not
-   * every execution provider implements (MaxUnpool: ONNX Runtime's CPU provider has it, its CUDA
-   * provider does not) falls back to a portable formulation where it is unavailable.
-   */
-  available(opType: string): boolean;
 }
 
 /**

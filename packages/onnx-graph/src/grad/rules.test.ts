@@ -19,14 +19,6 @@ import { checkGradients, type GradCheck } from '../testing/gradcheck.js';
 const f64 = { dtype: 'float64', h: 1e-5, tolerance: 1e-6 } as const;
 const f32Linear = { dtype: 'float32', h: 0.5, tolerance: 1e-4 } as const;
 
-/**
- * Distinct multiples of 1/64 in [-count/128, count/128): with h = 1/256 and a projection on the same
- * grid, every value, x +- h and every product and sum in a small loss is exact in float32.
- */
-function grid(count: number): number[] {
-  return Array.from({ length: count }, (_, i) => (((i * 37) % count) - count / 2) / 64);
-}
-
 /** Values away from 0 by at least `gap`, so Relu's kink and MaxPool ties stay out of reach of h. */
 function spread(count: number, gap = 0.01): number[] {
   return Array.from({ length: count }, (_, i) => (i % 2 === 0 ? 1 : -1) * (gap + ((i * 37) % count) / count));
@@ -114,23 +106,10 @@ const cases: Record<string, GradCheck[]> = {
       forward: ({ x, w }) => G.conv(x!, w!, null, { dilations: [2, 1], pads: [2, 0, 1, 1] }),
     },
   ],
-  // The ScatterElements formulation (the CUDA provider's, which has no MaxUnpool) in float64, and
-  // MaxUnpool (the CPU provider's) in float32, the only type ORT's CPU MaxUnpool has. That one is
-  // exact: x on a 1/64 grid (|x| <= 3/4), x +- h on the 1/256 grid, the projection on a 1/128 grid
-  // (|r| < 1/8), so the 24 products (multiples of 2^-15 below 1/8) and their sum (below 3) need at
-  // most 17 of float32's 24 bits; the loss is piecewise linear and h stays below the 1/64 gaps
-  // between window values, so the central difference is exactly the projection weight at each
-  // argmax and 0 elsewhere: tolerance 0.
+  // 2x2 windows on a 4x6 input, and 3x2 windows (a permutation of width 3 * 2) on 6x4.
   MaxPool: [
-    { ...f64, unavailableOps: ['MaxUnpool'], inputs: { x: { shape: [2, 2, 4, 6], values: spread(96) } }, forward: ({ x }) => G.maxPool(x!, { kernelShape: [2, 2] }) },
-    {
-      dtype: 'float32',
-      h: 1 / 256,
-      tolerance: 0,
-      projection: grid(24).map((v) => v / 2),
-      inputs: { x: { shape: [2, 2, 4, 6], values: grid(96) } },
-      forward: ({ x }) => G.maxPool(x!, { kernelShape: [2, 2] }),
-    },
+    { ...f64, inputs: { x: { shape: [2, 2, 4, 6], values: spread(96) } }, forward: ({ x }) => G.maxPool(x!, { kernelShape: [2, 2] }) },
+    { ...f64, inputs: { x: { shape: [1, 2, 6, 4], values: spread(48) } }, forward: ({ x }) => G.maxPool(x!, { kernelShape: [3, 2] }) },
   ],
   Dropout: [
     {

@@ -28,6 +28,8 @@ export const div = (a: Operand, b: Operand): Tensor => binary('Div', a, b);
 export const pow = (a: Operand, b: Operand): Tensor => binary('Pow', a, b);
 export const greater = (a: Operand, b: Operand): Tensor => binary('Greater', a, b, 'bool');
 export const equal = (a: Operand, b: Operand): Tensor => binary('Equal', a, b, 'bool');
+/** Logical and of two bool tensors. */
+export const and = (a: Tensor, b: Tensor): Tensor => binary('And', a, b, 'bool');
 
 export const neg = (x: Tensor): Tensor => unary('Neg', x);
 export const sqrt = (x: Tensor): Tensor => unary('Sqrt', x);

@@ -1,6 +1,6 @@
 import type { DType } from '../dtype.js';
 import { graphOf, type Tensor } from '../graph.js';
-import { int64s, scalar } from './constants.js';
+import { scalar } from './constants.js';
 
 export interface ConvOptions {
   /** [top, left, bottom, right] for 2-D, as ONNX orders them. Default 0. */
@@ -69,8 +69,8 @@ export interface MaxPoolOptions {
   strides?: readonly number[];
   pads?: readonly number[];
   /**
-   * Also emit the Indices output (flat positions of the maxima in the input, NCHW order), which the
-   * gradient needs. Default true; an inference-only graph can turn it off.
+   * Also emit the Indices output (flat positions of the maxima in the input, NCHW order). Default
+   * false: the gradient does not need it, and ONNX Runtime's CPU MaxPool is far slower with it.
    */
   withIndices?: boolean;
 }
@@ -83,22 +83,8 @@ export function maxPool(x: Tensor, options: MaxPoolOptions): Tensor {
   const outSpatial = options.kernelShape.map((k, i) => Math.floor((dims[2 + i]! + pads[i]! + pads[i + n]! - k) / strides[i]!) + 1);
   const shape = [dims[0]!, dims[1]!, ...outSpatial];
   const outputs: { dtype: DType; shape: number[] }[] = [{ dtype: x.dtype, shape }];
-  if (options.withIndices ?? true) outputs.push({ dtype: 'int64', shape });
+  if (options.withIndices ?? false) outputs.push({ dtype: 'int64', shape });
   return x.graph.addNode('MaxPool', [x], { kernel_shape: [...options.kernelShape], strides, pads }, outputs)[0]!;
-}
-
-/**
- * The inverse of a max pooling that kept its Indices: `x` written at `indices` (flat NCHW positions
- * in the unpooled tensor) into zeros of `outputShape`. The attributes are the pooling's.
- */
-export function maxUnpool(x: Tensor, indices: Tensor, outputShape: readonly number[], options: MaxPoolOptions): Tensor {
-  const n = x.rank - 2;
-  const attributes = {
-    kernel_shape: [...options.kernelShape],
-    strides: [...(options.strides ?? options.kernelShape)],
-    pads: [...(options.pads ?? new Array<number>(2 * n).fill(0))],
-  };
-  return graphOf(x, indices).addNode('MaxUnpool', [x, indices, int64s(x.graph, outputShape)], attributes, [{ dtype: x.dtype, shape: [...outputShape] }])[0]!;
 }
 
 export interface DropoutOptions {

@@ -1,6 +1,6 @@
 import type { Tensor } from '../graph.js';
 import { normalizeAxis } from '../shape.js';
-import { int64s } from './constants.js';
+import { int64s, scalar } from './constants.js';
 
 function reducedShape(x: Tensor, axes: readonly number[], keepDims: boolean): (number | string)[] {
   const at = new Set(axes.map((a) => normalizeAxis(a, x.rank)));
@@ -17,4 +17,13 @@ export function reduceSum(x: Tensor, axes: readonly number[], keepDims = false):
 export function reduceMean(x: Tensor, axes: readonly number[], keepDims = false): Tensor {
   const shape = reducedShape(x, axes, keepDims);
   return x.graph.addNode('ReduceMean', [x], { axes, keepdims: keepDims ? 1 : 0 }, [{ dtype: x.dtype, shape }])[0]!;
+}
+
+/**
+ * Running sum along `axis` (ONNX CumSum): element i is the sum of elements 0..i, or of 0..i-1 with
+ * `exclusive` (then the first is 0).
+ */
+export function cumSum(x: Tensor, axis: number, options: { exclusive?: boolean } = {}): Tensor {
+  const attributes = { exclusive: options.exclusive ? 1 : 0 };
+  return x.graph.addNode('CumSum', [x, scalar(x.graph, normalizeAxis(axis, x.rank), 'int64')], attributes, [{ dtype: x.dtype, shape: x.shape }])[0]!;
 }

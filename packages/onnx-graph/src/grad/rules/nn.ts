@@ -1,10 +1,12 @@
 // Convolution, pooling and dropout.
-import { cast, mul } from '../../ops/elementwise.js';
-import { scatterElements } from '../../ops/indexing.js';
-import { maxUnpool, type ConvOptions } from '../../ops/nn.js';
-import { reduceSum } from '../../ops/reduce.js';
-import { reshape, zeros } from '../../ops/shape-ops.js';
-import type { Node } from '../../graph.js';
+import { and, cast, equal, mul } from '../../ops/elementwise.js';
+import { constant } from '../../ops/constants.js';
+import { matMul } from '../../ops/linalg.js';
+import type { ConvOptions } from '../../ops/nn.js';
+import { cumSum, reduceSum } from '../../ops/reduce.js';
+import { reshape } from '../../ops/shape-ops.js';
+import type { DType } from '../../dtype.js';
+import type { Graph, Node, Tensor } from '../../graph.js';
 import { convInputGrad, convKernelGrad, spatialAxes } from '../conv.js';
 import { ifNeeded, operand, type GradConfig } from '../registry.js';
 
@@ -44,32 +46,62 @@ export const convGrad: GradConfig = {
 };
 
 /**
- * MaxPool: the Indices output holds, for every pooled value, the flat position (over the whole NCHW
- * input) of the maximum it came from (the first one in the window where several tie). The input
- * gradient is the output gradient written at those positions into zeros: MaxUnpool, which is
- * exactly that. The windows here must not overlap (kernel <= stride, no padding), so every input
- * position is the maximum of at most one window and is written at most once, whatever the order.
+ * The permutation of a row of width W = kw * Wo that brings the window columns together: input
+ * column (j, b) (window j, offset b within it) goes to output column (b, j). As a W x W matrix of
+ * ones and zeros, so that a MatMul applies it (its transpose undoes it): exact for finite values,
+ * and it runs on both threads where ONNX Runtime's CPU Transpose of this shape (an innermost axis
+ * of 2) takes over 100 times longer with 2 intra-op threads than with one (README.md).
+ */
+function windowPermutation(graph: Graph, dtype: DType, windows: number, width: number, inverse: boolean): Tensor {
+  const size = windows * width;
+  const values = new Array<number>(size * size).fill(0);
+  for (let j = 0; j < windows; j++) {
+    for (let b = 0; b < width; b++) {
+      const [from, to] = [j * width + b, b * windows + j];
+      values[inverse ? to * size + from : from * size + to] = 1;
+    }
+  }
+  return constant(graph, dtype, [size, size], values);
+}
+
+/**
+ * MaxPool (2-D, windows that tile the input: kernel = stride, no padding): the gradient goes to the
+ * first maximum of each window in row-major order, the position MaxPool's Indices output would name.
+ * Rather than asking the forward MaxPool for its Indices (ONNX Runtime's CPU MaxPool computes them
+ * in a scalar loop, over 10 times slower than MLAS's pooling without them) the rule finds the
+ * positions itself:
  *
- * ONNX Runtime's CUDA provider has no MaxUnpool; where it is unavailable the same writes are a
- * ScatterElements (reduction "none") into a flat zero tensor. On the CPU provider MaxUnpool is the
- * faster of the two (README.md).
+ * 1. The input as rows of windows: [N C Ho, kh, Wo, kw] made [N C Ho, kh kw, Wo] by a permutation
+ *    of each row of width W (windowPermutation), so a window's kh kw values lie along axis 1.
+ * 2. isMax = (value == pooled value), broadcast along axis 1; the first of them is the one with no
+ *    earlier isMax in the window: an exclusive CumSum along axis 1 is 0 there.
+ * 3. dX is dY at that position and 0 elsewhere (a multiplication by the mask), permuted back.
+ *
+ * Where windows tie (a flat region of an image after a ReLU) only the first receives the gradient,
+ * as with Indices (a test compares with MaxUnpool of Indices on ties).
  */
 export const maxPoolGrad: GradConfig = {
   opType: 'MaxPool',
-  gradFunc: (node, [dy], { available }) => {
+  gradFunc: (node, [dy]) => {
     const x = operand(node.inputs, 0, node);
-    const indices = node.outputs[1];
-    if (indices === undefined) throw new Error('onnx-graph: MaxPool gradient needs the Indices output (maxPool withIndices: true)');
-    const kernelShape = node.attributes['kernel_shape'] as number[];
+    const y = operand(node.outputs, 0, node);
+    const [kh, kw] = node.attributes['kernel_shape'] as number[];
     const strides = node.attributes['strides'] as number[];
     const pads = node.attributes['pads'] as number[];
-    if (kernelShape.some((k, i) => k > strides[i]!) || pads.some((p) => p !== 0)) {
-      throw new Error('onnx-graph: MaxPool gradient needs non-overlapping windows (kernel <= stride, no padding)');
+    const dims = x.staticShape();
+    if (x.rank !== 4 || kh !== strides[0] || kw !== strides[1] || pads.some((p) => p !== 0) || dims[2]! % kh! !== 0 || dims[3]! % kw! !== 0) {
+      throw new Error(
+        `onnx-graph: MaxPool gradient supports 2-D windows that tile the input (kernel = stride, no padding), got ${x.name} [${dims.join(', ')}], kernel [${kh}, ${kw}], strides [${strides.join(', ')}]`,
+      );
     }
-    if (available('MaxUnpool')) return [maxUnpool(dy!, indices, x.staticShape(), { kernelShape, strides, pads })];
-    const flat = zeros(x.graph, x.dtype, [x.size()]);
-    const scattered = scatterElements(flat, reshape(indices, [-1]), reshape(dy!, [-1]), 0);
-    return [reshape(scattered, x.staticShape())];
+    const [rows, wo] = [(dims[0]! * dims[1]! * dims[2]!) / kh!, dims[3]! / kw!];
+    const width = dims[3]!;
+    const g = x.graph;
+    const windows = reshape(matMul(reshape(x, [-1, width]), windowPermutation(g, x.dtype, wo, kw!, false)), [rows, kh! * kw!, wo]);
+    const isMax = equal(windows, reshape(y, [rows, 1, wo]));
+    const first = and(isMax, equal(cumSum(cast(isMax, x.dtype), 1, { exclusive: true }), 0));
+    const dWindows = mul(cast(first, x.dtype), reshape(dy!, [rows, 1, wo]));
+    return [reshape(matMul(reshape(dWindows, [-1, width]), windowPermutation(g, x.dtype, wo, kw!, true)), dims)];
   },
 };
 
