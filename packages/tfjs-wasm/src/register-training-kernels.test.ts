@@ -32,6 +32,9 @@ const CALLS: Record<string, (inputs: Record<string, tf.Tensor>) => tf.Tensor | t
   Slice: ({ x }) => tf.engine().runKernel('Slice', { x: x! }, { begin: [1, 2, 0, 1], size: [1, 5, -1, 2] }) as tf.Tensor,
   SplitV: ({ rows }) => tf.engine().runKernel('SplitV', { x: rows! }, { numOrSizeSplits: [2, 3], axis: 1 }) as tf.Tensor[],
   Unpack: ({ x }) => tf.engine().runKernel('Unpack', { value: x! }, { axis: 1 }) as tf.Tensor[],
+  Sum: ({ x }) => tf.engine().runKernel('Sum', { x: x! }, { axis: [0, 1, 2], keepDims: false }) as tf.Tensor,
+  GatherV2: ({ rows, segmentIds }) =>
+    tf.engine().runKernel('GatherV2', { x: rows!, indices: segmentIds! }, { axis: 0, batchDims: 0 }) as tf.Tensor,
 };
 
 describe('the training kernels free everything they allocate', () => {

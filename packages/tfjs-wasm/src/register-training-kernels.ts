@@ -8,9 +8,11 @@ import '@tensorflow/tfjs-backend-wasm';
 import {
   BatchMatMul,
   Conv2DBackpropInput,
+  GatherV2,
   MaxPoolGrad,
   Slice,
   SplitV,
+  Sum,
   Unpack,
   getKernel,
   registerKernel,
@@ -20,9 +22,11 @@ import {
 import { batchMatMulConfig } from './kernels/BatchMatMul.js';
 import { conv2DBackpropFilterConfig } from './kernels/Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './kernels/Conv2DBackpropInput.js';
+import { gatherV2Config } from './kernels/GatherV2.js';
 import { maxPoolGradConfig } from './kernels/MaxPoolGrad.js';
 import { sliceConfig } from './kernels/Slice.js';
 import { splitVConfig } from './kernels/SplitV.js';
+import { sumConfig } from './kernels/Sum.js';
 import { unpackConfig } from './kernels/Unpack.js';
 import { unsortedSegmentSumConfig } from './kernels/UnsortedSegmentSum.js';
 import { WASM } from './kernels/wasm-kernel-calls.js';
@@ -32,9 +36,11 @@ const added: readonly KernelConfig[] = [conv2DBackpropFilterConfig, unsortedSegm
 const replaced: ReadonlyArray<readonly [string, (stock: KernelConfig) => KernelConfig]> = [
   [Conv2DBackpropInput, conv2DBackpropInputConfig],
   [BatchMatMul, batchMatMulConfig],
+  [GatherV2, gatherV2Config],
   [MaxPoolGrad, maxPoolGradConfig],
   [Slice, sliceConfig],
   [SplitV, splitVConfig],
+  [Sum, sumConfig],
   [Unpack, unpackConfig],
 ];
 

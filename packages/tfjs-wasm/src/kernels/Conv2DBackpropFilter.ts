@@ -157,11 +157,19 @@ function asConvolution(x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DI
   return dW;
 }
 
-function conv2DBackpropFilter(args: {
+interface Args {
   inputs: Conv2DBackpropFilterInputs;
   backend: BackendWasm;
   attrs: Conv2DBackpropFilterAttrs;
-}): TensorInfo {
+}
+
+/** `asConvolution` for every case, as this kernel was before: kernel-bench-main compares the two. */
+export function conv2DBackpropFilterAsConvolution(args: Args): TensorInfo {
+  const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
+  return asConvolution(x, dy, conv2DBackpropFilterInfo(WASM, x, dy, args.attrs), args.backend);
+}
+
+function conv2DBackpropFilter(args: Args): TensorInfo {
   const { inputs, backend, attrs } = args;
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const info = conv2DBackpropFilterInfo(WASM, x, dy, attrs);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { startBackends, stopBackends, uniform, type HostTensor } from '../testing/backends.js';
+import { expectIdentical } from '../testing/float32-bound.js';
 
 beforeAll(startBackends);
 afterAll(stopBackends);
@@ -34,7 +35,7 @@ describe('SplitV on wasm (one copy per output) matches the cpu backend exactly',
       expect(wasm.length).toBe(cpu.length);
       wasm.forEach((out, i) => {
         expect(out.shape).toEqual(cpu[i]!.shape);
-        expect(out.data).toEqual(cpu[i]!.data);
+        expectIdentical(out.data, cpu[i]!.data, `${c.name}, output ${i}`);
       });
     });
   }

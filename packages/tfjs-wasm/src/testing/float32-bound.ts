@@ -59,3 +59,17 @@ export function expectWithinSumBound(
   expect(worstRatio, detail).toBeLessThanOrEqual(1);
   return { maxAbsError, worstRatio };
 }
+
+/**
+ * Asserts that a kernel that only moves values (slices, gathers, routing) produced exactly
+ * the reference's bits, reporting the first difference: vitest's own diff of two large
+ * typed arrays takes minutes.
+ */
+export function expectIdentical(actual: ArrayLike<number>, reference: ArrayLike<number>, what: string): void {
+  expect(actual.length, `${what}: element count`).toBe(reference.length);
+  for (let i = 0; i < reference.length; i++) {
+    if (!Object.is(actual[i], reference[i])) {
+      expect.fail(`${what}: element ${i} is ${actual[i]}, the reference has ${reference[i]}`);
+    }
+  }
+}
