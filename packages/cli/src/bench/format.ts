@@ -33,15 +33,16 @@ export function modelTable(bench: ModelBench, top: number): string[] {
     `${bench.model}: load average ${load(bench.loadStart)} at the start, ${load(bench.loadEnd)} at the end (1, 5, 15 min)`,
   ];
   const cells: string[][] = [];
+  const backends: string[] = [];
   const notes: string[] = [];
   for (const row of bench.rows) {
     if (row.status !== 'ok') {
       notes.push(`${row.variant.label}: ${row.status}: ${row.reason}`);
       continue;
     }
+    backends.push(`  ${row.variant.label}: ${row.backend}`);
     cells.push([
       row.variant.label,
-      row.backend,
       String(row.stepsPerRun),
       ms(row.msPerStepMedian),
       ms(row.cpuMsPerStepMedian),
@@ -53,10 +54,12 @@ export function modelTable(bench: ModelBench, top: number): string[] {
   if (cells.length > 0) {
     lines.push(
       ...table(
-        ['framework', 'backend', 'steps/run', 'ms/step', 'CPU ms/step', `vs ${base}`, 'per round', 'peak RSS'],
+        ['framework', 'steps/run', 'ms/step', 'CPU ms/step', `vs ${base}`, 'per round', 'peak RSS'],
         cells,
-        [false, false, true, true, true, true, false, true],
+        [false, true, true, true, true, false, true],
       ),
+      'backends:',
+      ...backends,
     );
   }
   lines.push(...notes);
