@@ -33,6 +33,8 @@ const CALLS: Record<string, (inputs: Record<string, tf.Tensor>) => tf.Tensor | t
   SplitV: ({ rows }) => tf.engine().runKernel('SplitV', { x: rows! }, { numOrSizeSplits: [2, 3], axis: 1 }) as tf.Tensor[],
   Unpack: ({ x }) => tf.engine().runKernel('Unpack', { value: x! }, { axis: 1 }) as tf.Tensor[],
   Sum: ({ x }) => tf.engine().runKernel('Sum', { x: x! }, { axis: [0, 1, 2], keepDims: false }) as tf.Tensor,
+  Identity: ({ x }) => tf.engine().runKernel('Identity', { x: x! }) as tf.Tensor,
+  Transpose: ({ x }) => tf.engine().runKernel('Transpose', { x: x! }, { perm: [2, 0, 1, 3] }) as tf.Tensor,
   GatherV2: ({ rows, segmentIds }) =>
     tf.engine().runKernel('GatherV2', { x: rows!, indices: segmentIds! }, { axis: 0, batchDims: 0 }) as tf.Tensor,
 };

@@ -9,10 +9,12 @@ import {
   BatchMatMul,
   Conv2DBackpropInput,
   GatherV2,
+  Identity,
   MaxPoolGrad,
   Slice,
   SplitV,
   Sum,
+  Transpose,
   Unpack,
   getKernel,
   registerKernel,
@@ -23,10 +25,12 @@ import { batchMatMulConfig } from './kernels/BatchMatMul.js';
 import { conv2DBackpropFilterConfig } from './kernels/Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './kernels/Conv2DBackpropInput.js';
 import { gatherV2Config } from './kernels/GatherV2.js';
+import { identityConfig } from './kernels/Identity.js';
 import { maxPoolGradConfig } from './kernels/MaxPoolGrad.js';
 import { sliceConfig } from './kernels/Slice.js';
 import { splitVConfig } from './kernels/SplitV.js';
 import { sumConfig } from './kernels/Sum.js';
+import { transposeConfig } from './kernels/Transpose.js';
 import { unpackConfig } from './kernels/Unpack.js';
 import { unsortedSegmentSumConfig } from './kernels/UnsortedSegmentSum.js';
 import { WASM } from './kernels/wasm-kernel-calls.js';
@@ -37,10 +41,12 @@ const replaced: ReadonlyArray<readonly [string, (stock: KernelConfig) => KernelC
   [Conv2DBackpropInput, conv2DBackpropInputConfig],
   [BatchMatMul, batchMatMulConfig],
   [GatherV2, gatherV2Config],
+  [Identity, identityConfig],
   [MaxPoolGrad, maxPoolGradConfig],
   [Slice, sliceConfig],
   [SplitV, splitVConfig],
   [Sum, sumConfig],
+  [Transpose, transposeConfig],
   [Unpack, unpackConfig],
 ];
 
