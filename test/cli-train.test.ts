@@ -9,7 +9,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeSyntheticMirror } from '@rosetta/data';
+import { writeSyntheticMirror } from '@rosetta/data/testing';
 import { readResult } from '@rosetta/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

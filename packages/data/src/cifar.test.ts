@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCifarRecords, readCifarTarGz, type CifarBatchFile } from './cifar.js';
-import { writeCifarTarGz } from './synthetic.js';
+import { writeCifarTarGz } from './testing/synthetic-mirror.js';
 
 /** Records whose label is `first + i` mod 10 and whose pixel bytes all equal that record's index. */
 function records(first: number, count: number): Uint8Array {

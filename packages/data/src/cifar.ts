@@ -8,11 +8,14 @@ import { posix } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Parser, type ReadEntry } from 'tar';
+import { CNN_SPEC } from '@rosetta/spec';
 import type { ImageSplit } from './dataset.js';
 
-export const CIFAR_RECORD_BYTES = 3073;
-export const CIFAR_IMAGE_BYTES = 3072;
-export const CIFAR_CLASSES = 10;
+const { channels, imageSize, classes } = CNN_SPEC;
+/** The image of a record: channel-major planes of imageSize x imageSize bytes. */
+export const CIFAR_IMAGE_BYTES = channels * imageSize * imageSize;
+/** One label byte, then the image. */
+export const CIFAR_RECORD_BYTES = 1 + CIFAR_IMAGE_BYTES;
 
 const TRAIN_MEMBER = /^data_batch_(\d+)\.bin$/;
 const TEST_MEMBER = 'test_batch.bin';
@@ -42,14 +45,14 @@ export function parseCifarRecords(files: readonly CifarBatchFile[]): ImageSplit 
   for (const { name, bytes } of files) {
     for (let at = 0; at < bytes.length; at += CIFAR_RECORD_BYTES, image++) {
       const label = bytes[at]!;
-      if (label >= CIFAR_CLASSES) {
-        throw new CifarFormatError(`${name}: record ${at / CIFAR_RECORD_BYTES} has label ${label}, not 0..9`);
+      if (label >= classes) {
+        throw new CifarFormatError(`${name}: record ${at / CIFAR_RECORD_BYTES} has label ${label}, not 0..${classes - 1}`);
       }
       labels[image] = label;
       pixels.set(bytes.subarray(at + 1, at + CIFAR_RECORD_BYTES), image * CIFAR_IMAGE_BYTES);
     }
   }
-  return { kind: 'image', count, channels: 3, height: 32, width: 32, classes: 10, pixels, labels };
+  return { kind: 'image', count, channels, height: imageSize, width: imageSize, classes, pixels, labels };
 }
 
 /**

@@ -1,4 +1,5 @@
 /** In-memory datasets as the parsers produce them and the iterator reads them. */
+import type { CNN_SPEC, RNN_SPEC } from '@rosetta/spec';
 
 export type DatasetName = 'cifar10' | 'imdb';
 
@@ -6,10 +7,10 @@ export type DatasetName = 'cifar10' | 'imdb';
 export interface ImageSplit {
   readonly kind: 'image';
   readonly count: number;
-  readonly channels: 3;
-  readonly height: 32;
-  readonly width: 32;
-  readonly classes: 10;
+  readonly channels: typeof CNN_SPEC.channels;
+  readonly height: typeof CNN_SPEC.imageSize;
+  readonly width: typeof CNN_SPEC.imageSize;
+  readonly classes: typeof CNN_SPEC.classes;
   /** count * 3072 bytes, channel-major per image (the record layout). */
   readonly pixels: Uint8Array;
   /** count labels, 0..9. */
@@ -20,10 +21,10 @@ export interface ImageSplit {
 export interface TokenSplit {
   readonly kind: 'tokens';
   readonly count: number;
-  readonly sequenceLength: 150;
+  readonly sequenceLength: typeof RNN_SPEC.sequenceLength;
   /** Embedding rows: every token id is below this (SPEC.md: 30,000). */
   readonly vocabularySize: number;
-  readonly classes: 2;
+  readonly classes: typeof RNN_SPEC.classes;
   /** count * 150 token ids. */
   readonly tokens: Int32Array;
   /** count labels, 0 or 1. */

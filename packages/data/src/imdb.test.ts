@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ImdbFormatError, readImdbNpz, readImdbReviews } from './imdb.js';
 import { kerasImdbOrder } from './numpy-random.js';
-import { writeNpz } from './npz.js';
+import { writeNpz } from './testing/numpy-writer.js';
 import { sharedDatasetsDir } from './testing/shared-datasets.js';
 
 const labels = (...values: number[]) => BigInt64Array.from(values.map(BigInt));

@@ -13,17 +13,14 @@
  * Then every review keeps its LAST 150 tokens, written from position 0 and padded with 0 at
  * the end (SPEC.md; this is what the original comparison did, unlike Keras's pre-padding).
  */
+import { RNN_SPEC } from '@rosetta/spec';
 import type { TokenSplit } from './dataset.js';
 import type { NpyArray } from './npy.js';
 import { kerasImdbOrder } from './numpy-random.js';
 import type { PickleValue } from './pickle.js';
 import { readNpz } from './npz.js';
 
-export const IMDB_SEQUENCE_LENGTH = 150;
-export const IMDB_VOCABULARY_SIZE = 30_000;
-export const IMDB_START = 1;
-export const IMDB_OOV = 2;
-export const IMDB_INDEX_FROM = 3;
+const { sequenceLength, vocabularySize, startToken, outOfVocabulary, indexFrom } = RNN_SPEC;
 /** The `seed` default of keras.datasets.imdb.load_data. */
 export const KERAS_IMDB_SEED = 113;
 
@@ -90,35 +87,35 @@ function reorder(split: ImdbReviews, order: Int32Array): ImdbReviews {
 
 /** load_data's marking of raw ranks: [start] + [rank + index_from ...]. */
 function markRawReviews(split: ImdbReviews): ImdbReviews {
-  return { ...split, reviews: split.reviews.map((r) => [IMDB_START, ...r.map((rank) => rank + IMDB_INDEX_FROM)]) };
+  return { ...split, reviews: split.reviews.map((r) => [startToken, ...r.map((rank) => rank + indexFrom)]) };
 }
 
 /** A loaded-format file already starts every review with the marker; a raw one does not. */
 function checkLoaded(split: ImdbReviews, name: string): void {
-  const bad = split.reviews.findIndex((r) => r[0] !== IMDB_START);
+  const bad = split.reviews.findIndex((r) => r[0] !== startToken);
   if (bad >= 0) {
-    throw new ImdbFormatError(`${name}: review ${bad} does not start with the start marker ${IMDB_START}; ` +
+    throw new ImdbFormatError(`${name}: review ${bad} does not start with the start marker ${startToken}; ` +
       `is this the raw upstream file (format keras-imdb-raw)?`);
   }
 }
 
 /** Caps the vocabulary, keeps the last 150 tokens from position 0, pads with 0 at the end. */
 export function toTokenSplit({ reviews, labels }: ImdbReviews): TokenSplit {
-  const tokens = new Int32Array(reviews.length * IMDB_SEQUENCE_LENGTH);
+  const tokens = new Int32Array(reviews.length * sequenceLength);
   reviews.forEach((review, i) => {
-    const kept = review.slice(-IMDB_SEQUENCE_LENGTH);
-    const row = i * IMDB_SEQUENCE_LENGTH;
+    const kept = review.slice(-sequenceLength);
+    const row = i * sequenceLength;
     for (let t = 0; t < kept.length; t++) {
       const token = kept[t]!;
-      tokens[row + t] = token < IMDB_VOCABULARY_SIZE ? token : IMDB_OOV;
+      tokens[row + t] = token < vocabularySize ? token : outOfVocabulary;
     }
   });
   return {
     kind: 'tokens',
     count: reviews.length,
-    sequenceLength: IMDB_SEQUENCE_LENGTH,
-    vocabularySize: IMDB_VOCABULARY_SIZE,
-    classes: 2,
+    sequenceLength,
+    vocabularySize,
+    classes: RNN_SPEC.classes,
     tokens,
     labels,
   };

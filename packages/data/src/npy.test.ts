@@ -1,8 +1,9 @@
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { NpyError, parseNpy, writeNpy } from './npy.js';
-import { readNpz, writeNpz } from './npz.js';
-import { pickleObjectArrayOfIntLists } from './pickle-writer.js';
+import { NpyError, parseNpy } from './npy.js';
+import { readNpz } from './npz.js';
+import { writeNpy, writeNpz } from './testing/numpy-writer.js';
+import { pickleObjectArrayOfIntLists } from './testing/pickle-writer.js';
 
 /** A .npy with a hand-written header of the given format version. */
 function npyWithHeader(version: 1 | 2 | 3, header: string, data: Uint8Array): Uint8Array {

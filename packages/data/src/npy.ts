@@ -4,7 +4,6 @@
  * https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
  */
 import { readPickle, type PickleValue } from './pickle.js';
-import { pickleObjectArrayOfIntLists } from './pickle-writer.js';
 
 export type NpyNumericArray =
   | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array
@@ -30,7 +29,7 @@ const NUMERIC_DTYPES = {
 
 export type NpyNumericDescr = keyof typeof NUMERIC_DTYPES;
 
-const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
+export const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
 export class NpyError extends Error {
   override readonly name = 'NpyError';
@@ -40,7 +39,7 @@ export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
   const fail = (what: string): never => {
     throw new NpyError(`${file}: ${what}`);
   };
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) fail('not a .npy file (missing the \\x93NUMPY magic)');
+  if (bytes.length < 10 || NPY_MAGIC.some((b, i) => bytes[i] !== b)) fail('not a .npy file (missing the \\x93NUMPY magic)');
   const major = bytes[6]!;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let headerStart: number;
@@ -97,28 +96,4 @@ function parseHeader(header: string, fail: (what: string) => never): { descr: st
   });
   if (fortran === 'True' && shape.length > 1) fail('Fortran-order arrays are not supported');
   return { descr, fortranOrder: fortran === 'True', shape };
-}
-
-/** What `writeNpy` accepts: a numeric typed array with its dtype, or int lists for an object array. */
-export type NpyInput =
-  | { readonly descr: NpyNumericDescr; readonly shape: readonly number[]; readonly data: NpyNumericArray }
-  | { readonly descr: '|O'; readonly shape: readonly [number]; readonly data: readonly (readonly number[])[] };
-
-/** A version 1.0 `.npy` file, header padded so the data starts 64-byte aligned (as numpy does). */
-export function writeNpy(array: NpyInput): Uint8Array {
-  const shape = array.shape.length === 1 ? `(${array.shape[0]},)` : `(${array.shape.join(', ')})`;
-  const dict = `{'descr': '${array.descr}', 'fortran_order': False, 'shape': ${shape}, }`;
-  const unpadded = 10 + dict.length + 1;
-  const header = dict + ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
-  const body = array.descr === '|O'
-    ? pickleObjectArrayOfIntLists(array.data)
-    : new Uint8Array(array.data.buffer, array.data.byteOffset, array.data.byteLength);
-  const out = new Uint8Array(10 + header.length + body.length);
-  out.set(MAGIC, 0);
-  out[6] = 1;
-  out[7] = 0;
-  new DataView(out.buffer).setUint16(8, header.length, true);
-  out.set(new TextEncoder().encode(header), 10);
-  out.set(body, 10 + header.length);
-  return out;
 }

@@ -1,6 +1,6 @@
 /** numpy `.npz`: a zip archive holding one `<key>.npy` per array (stored or deflated, zip64 allowed). */
-import { unzipSync, zipSync, type Zippable } from 'fflate';
-import { parseNpy, writeNpy, NpyError, type NpyArray, type NpyInput } from './npy.js';
+import { unzipSync } from 'fflate';
+import { parseNpy, NpyError, type NpyArray } from './npy.js';
 
 /** Reads the named arrays of an `.npz`; a missing key or a malformed member is an error naming the file. */
 export function readNpz<K extends string>(bytes: Uint8Array, file: string, keys: readonly K[]): Record<K, NpyArray> {
@@ -18,12 +18,4 @@ export function readNpz<K extends string>(bytes: Uint8Array, file: string, keys:
     result[key] = parseNpy(member, `${file}:${key}.npy`);
   }
   return result;
-}
-
-/** Writes arrays as a compressed `.npz`, as `numpy.savez_compressed` does. */
-export function writeNpz(arrays: Readonly<Record<string, NpyInput>>): Uint8Array {
-  const members: Zippable = {};
-  for (const [key, array] of Object.entries(arrays)) members[`${key}.npy`] = writeNpy(array);
-  // A fixed timestamp keeps the archive reproducible for a given content.
-  return zipSync(members, { level: 6, mtime: new Date('2020-01-01T00:00:00Z') });
 }

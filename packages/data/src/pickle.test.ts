@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseNpy, writeNpy } from './npy.js';
+import { parseNpy } from './npy.js';
 import { readNpz } from './npz.js';
 import { PickleError, readPickle, type PickleNdarray } from './pickle.js';
-import { pickleObjectArrayOfIntLists } from './pickle-writer.js';
+import { writeNpy } from './testing/numpy-writer.js';
+import { pickleObjectArrayOfIntLists } from './testing/pickle-writer.js';
 import { sharedDatasetsDir } from './testing/shared-datasets.js';
 
 const hex = (text: string) => Uint8Array.from(Buffer.from(text, 'hex'));

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageSplit, TokenSplit } from './dataset.js';
 import { loadDataset } from './load.js';
 import { readNpz } from './npz.js';
-import { SYNTHETIC_CIFAR_FILE, SYNTHETIC_IMDB_FILE, syntheticImageSplit, syntheticTokenSplit, writeSyntheticMirror } from './synthetic.js';
+import { syntheticImageSplit, syntheticTokenSplit } from './synthetic.js';
+import { SYNTHETIC_CIFAR_FILE, SYNTHETIC_IMDB_FILE, writeSyntheticMirror } from './testing/synthetic-mirror.js';
 
 /**
  * Nearest class centroid: the simplest learner there is. If it beats chance on held-out

@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeSyntheticMirror } from '@rosetta/data';
+import { writeSyntheticMirror } from '@rosetta/data/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Batch } from '@rosetta/data';
 import type { Framework, StepReporter } from './framework.js';

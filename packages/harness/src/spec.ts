@@ -1,42 +1,6 @@
 /**
- * SPEC.md as constants: every implementation reads its hyperparameters from here, so a
- * change to the contract is one edit, and a reader can check each number against SPEC.md.
+ * The contract the harness enforces is SPEC.md, kept as constants in @rosetta/spec (below
+ * the data package, which needs the datasets' part of it). Re-exported so that an adapter
+ * gets the interface and the numbers it must meet from one import.
  */
-
-export type ModelName = 'cnn' | 'rnn';
-
-export const CNN_SPEC = {
-  dataset: 'cifar10',
-  imageSize: 32,
-  channels: 3,
-  classes: 10,
-  /** Filters of the two VGG blocks; each block is conv-relu-conv-relu-maxpool-dropout. */
-  blockFilters: [50, 100] as const,
-  kernelSize: 3,
-  poolSize: 2,
-  convDropout: 0.25,
-  denseUnits: 512,
-  denseDropout: 0.5,
-  /** 100 channels x 8 x 8 after two 2x2 pools. */
-  flattenSize: 6400,
-  parameters: 3_441_592,
-  optimizer: { kind: 'sgd-momentum', learningRate: 0.01, momentum: 0.9 } as const,
-  epochs: 10,
-  batchSize: 64,
-} as const;
-
-export const RNN_SPEC = {
-  dataset: 'imdb',
-  vocabularySize: 30_000,
-  sequenceLength: 150,
-  embeddingSize: 125,
-  units: 100,
-  classes: 2,
-  /** Embedding rows are drawn from uniform(-limit, limit). */
-  embeddingInitLimit: 0.05,
-  optimizer: { kind: 'adam', learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const,
-  epochs: 3,
-  batchSize: 64,
-} as const;
-
-export const MODEL_SPECS = { cnn: CNN_SPEC, rnn: RNN_SPEC } as const;
+export { CNN_SPEC, MODEL_SPECS, RNN_SPEC, type ModelName } from '@rosetta/spec';

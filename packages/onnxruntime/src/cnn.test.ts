@@ -1,7 +1,7 @@
 import { initialWeights, randomBatch, type InputFormat, type ModelOptions, type Weights } from '@rosetta/harness';
 import { describe, expect, test } from 'vitest';
 import { cnnProgram } from './cnn.js';
-import { cnnReference, crossEntropy, lastDenseGradient } from './testing/reference.js';
+import { cnnReference, crossEntropy, lastDenseGradient } from '@rosetta/spec/testing';
 import { cpuTrainer, firstMismatch, train } from './testing/steps.js';
 
 const BATCH = 2;

@@ -1,12 +1,11 @@
 import { initialWeights, randomBatch, RNN_SPEC, type InputFormat, type ModelOptions, type Weights } from '@rosetta/harness';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { rnnProgram } from './rnn.js';
-import { crossEntropy, lastDenseGradient, rnnReference, type ReferenceForward } from './testing/reference.js';
+import { crossEntropy, lastDenseGradient, rnnReference, type ReferenceForward } from '@rosetta/spec/testing';
 import { cpuTrainer, firstMismatch, train } from './testing/steps.js';
 import type { OrtTrainer } from './trainer.js';
 
 const BATCH = 2;
-const STEPS = RNN_SPEC.sequenceLength;
 const input: InputFormat = { layout: 'NCHW', labels: 'sparse' };
 const weights = initialWeights('rnn', 11);
 const options: ModelOptions = { model: 'rnn', weights, seed: 11, dropout: false, batchSize: BATCH };
@@ -33,7 +32,7 @@ let firstLoss: number;
 
 beforeAll(async () => {
   trainer = await cpuTrainer(rnnProgram(options));
-  reference = rnnReference(weights, batches[0]!.x as Int32Array, BATCH, STEPS);
+  reference = rnnReference(weights, batches[0]!.x, BATCH);
   initialLogits = await trainer.predict(batches[0]!);
   [firstLoss] = (await train(trainer, [batches[0]!])) as [number];
   return () => trainer.dispose();

@@ -7,7 +7,8 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadDataset, writeSyntheticMirror, type ImageSplit, type TokenSplit } from '@rosetta/data';
+import { loadDataset, type ImageSplit, type TokenSplit } from '@rosetta/data';
+import { writeSyntheticMirror } from '@rosetta/data/testing';
 import type { Framework, Tensor, Weights } from '@rosetta/harness';
 import { cpuFramework } from '@rosetta/onnxruntime';
 import { framework as wasmFramework } from '@rosetta/tfjs-wasm';
