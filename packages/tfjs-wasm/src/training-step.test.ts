@@ -2,10 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { initialWeights, randomBatch, relativeDifference, type ModelName, type Tensor, type TrainableModel } from '@rosetta/harness';
-import {
-  buildCnn, buildRnn, CNN_BINDINGS, cnnInput, cnnOptimizer, RNN_BINDINGS, rnnInput, rnnOptimizer,
-  setCanonicalWeights, TfjsClassifier, TFJS_INPUT,
-} from '@rosetta/tfjs';
+import { cnn, CNN_BINDINGS, rnn, RNN_BINDINGS, setCanonicalWeights, TfjsModel, TFJS_INPUT } from '@rosetta/tfjs';
 import { framework } from './framework.js';
 import { stopWasm } from './wasm-runtime.js';
 
@@ -28,8 +25,8 @@ const SEED = 7;
  * on wasm below.
  */
 const SETUP = {
-  cnn: { batchSize: 4, build: () => buildCnn({ dropout: false }), bindings: CNN_BINDINGS, input: cnnInput, optimizer: cnnOptimizer, frozen: /^conv/ },
-  rnn: { batchSize: 4, build: buildRnn, bindings: RNN_BINDINGS, input: rnnInput, optimizer: rnnOptimizer, frozen: /^embedding$/ },
+  cnn: { batchSize: 4, build: () => cnn.buildModel({ dropout: false }), bindings: CNN_BINDINGS, steps: cnn, optimizer: cnn.optimizer, frozen: /^conv/ },
+  rnn: { batchSize: 4, build: rnn.buildModel, bindings: RNN_BINDINGS, steps: rnn, optimizer: rnn.optimizer, frozen: /^embedding$/ },
 } as const;
 
 interface Step {
@@ -43,10 +40,10 @@ async function frozenStep(model: ModelName, backendName: 'wasm' | 'cpu'): Promis
   const layers = setup.build();
   setCanonicalWeights(layers, setup.bindings, initialWeights(model, SEED));
   for (const layer of layers.layers) if (setup.frozen.test(layer.name)) layer.trainable = false;
-  const classifier = new TfjsClassifier({
-    model: layers, optimizer: setup.optimizer(), bindings: setup.bindings, input: setup.input, backendName,
+  const trainable = new TfjsModel({
+    model: layers, optimizer: setup.optimizer(), bindings: setup.bindings, steps: setup.steps, backendName,
   });
-  return run(classifier, model);
+  return run(trainable, model);
 }
 
 async function run(trainable: TrainableModel, model: ModelName): Promise<Step> {

@@ -12,9 +12,9 @@ import {
   type ModelOptions,
   type TrainableModel,
 } from '@rosetta/harness';
-import { activateBackend } from './classifier.js';
-import { createCnn } from './cnn.js';
-import { createRnn } from './rnn.js';
+import * as cnn from './cnn.js';
+import { activateBackend } from './model.js';
+import * as rnn from './rnn.js';
 
 export interface TfjsBackendOptions {
   /** Framework name as given on the command line, e.g. "tfjs-wasm". */
@@ -85,7 +85,7 @@ export async function createTfjsBackend(callerTf: typeof tf, options: TfjsBacken
     input: TFJS_INPUT,
     async createModel(modelOptions: ModelOptions): Promise<TrainableModel> {
       await activateBackend(backendName);
-      return modelOptions.model === 'cnn' ? createCnn(modelOptions, backendName) : createRnn(modelOptions, backendName);
+      return (modelOptions.model === 'cnn' ? cnn : rnn).createModel(modelOptions, backendName);
     },
   };
 }

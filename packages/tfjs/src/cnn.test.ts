@@ -1,13 +1,14 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CNN_SPEC, initialWeights, type Weights } from '@rosetta/harness';
-import { buildCnn, cnnInput, cnnOptimizer, createCnn } from './cnn.js';
-import { TfjsClassifier } from './classifier.js';
+import { initialWeights, type Weights } from '@rosetta/harness';
+import { CNN_SPEC } from '@rosetta/spec';
+import { cnnReference, crossEntropy, lastDenseGradient } from '@rosetta/spec/testing';
+import { accuracy, buildModel, createModel, input, optimizer, predict, trainStep } from './cnn.js';
 import { CNN_BINDINGS } from './layout.js';
-import { getCanonicalWeights, setCanonicalWeights } from './layer-weights.js';
+import { setCanonicalWeights } from './layer-weights.js';
+import { TfjsModel } from './model.js';
 import { imageBatch } from './testing/batches.js';
-import { dense, referenceCnnHidden, referenceCnnLogits, referenceLoss } from './testing/reference.js';
 
 /**
  * Float32 logits against a float64 reference: the longest sum has 6,400 terms of size
@@ -25,8 +26,8 @@ const options = (dropout: boolean) => ({ model: 'cnn' as const, weights, seed: 7
 
 describe('TF.js CNN', () => {
   it('has the parameter count of SPEC.md, with and without dropout layers', () => {
-    const withDropout = buildCnn({ dropout: true });
-    const without = buildCnn({ dropout: false });
+    const withDropout = buildModel({ dropout: true });
+    const without = buildModel({ dropout: false });
     expect(withDropout.countParams()).toBe(CNN_SPEC.parameters);
     expect(without.countParams()).toBe(CNN_SPEC.parameters);
     const kinds = (m: typeof without) => m.layers.map((l) => l.getClassName());
@@ -37,7 +38,7 @@ describe('TF.js CNN', () => {
   });
 
   it('hands back the canonical weights it was given', async () => {
-    const model = createCnn(options(false), 'cpu');
+    const model = createModel(options(false), 'cpu');
     const back = await model.weights();
     for (const [name, tensor] of weights) {
       expect(back.get(name)?.shape, name).toEqual(tensor.shape);
@@ -47,13 +48,11 @@ describe('TF.js CNN', () => {
   });
 
   it('predicts the logits of an independent NCHW reference computed from the canonical weights', async () => {
-    const model = createCnn(options(true), 'cpu'); // dropout layers present but inactive in predict
+    const model = createModel(options(true), 'cpu'); // dropout layers present but inactive in predict
     const { batch, nchw } = imageBatch(2, 11);
     const logits = await model.predict(batch);
-    nchw.forEach((image, n) => {
-      const expected = referenceCnnLogits(weights, image);
-      expected.forEach((v, k) => expect(Math.abs(logits[n * 10 + k]! - v)).toBeLessThan(LOGIT_TOLERANCE));
-    });
+    const expected = cnnReference(weights, concat(nchw), 2).logits;
+    expected.forEach((v, i) => expect(Math.abs(logits[i]! - v)).toBeLessThan(LOGIT_TOLERANCE));
     model.dispose();
   });
 
@@ -61,34 +60,26 @@ describe('TF.js CNN', () => {
     // The cpu backend's stock Conv2DBackpropFilter needs ~90 s per batch-2 step here, so
     // the conv layers are frozen: the step then runs the real loop, loss and optimiser on
     // the dense head, whose gradient the reference computes exactly.
-    const model = buildCnn({ dropout: false });
+    const model = buildModel({ dropout: false });
     setCanonicalWeights(model, CNN_BINDINGS, weights);
     for (const layer of model.layers) if (layer.name.startsWith('conv')) layer.trainable = false;
-    const classifier = new TfjsClassifier({ model, optimizer: cnnOptimizer(), bindings: CNN_BINDINGS, input: cnnInput, backendName: 'cpu' });
+    const trainable = new TfjsModel({ model, optimizer: optimizer(), bindings: CNN_BINDINGS, steps: { trainStep, predict, accuracy }, backendName: 'cpu' });
 
     const { batch, nchw } = imageBatch(2, 12);
     const losses: number[] = [];
-    await classifier.trainEpoch([batch], (l) => losses.push(...l));
-    const hidden = nchw.map((image) => referenceCnnHidden(weights, image));
-    const reference = hidden.map((h) => dense(h, weights.get('dense2.weight')!, weights.get('dense2.bias')!));
+    await trainable.trainEpoch([batch], (l) => losses.push(...l));
+    const reference = cnnReference(weights, concat(nchw), 2);
+    const { loss, dLogits } = crossEntropy(reference.logits, batch.y, 10);
     expect(losses).toHaveLength(1);
-    expect(Math.abs(losses[0]! - referenceLoss(reference, batch.y))).toBeLessThan(1e-5);
+    expect(Math.abs(losses[0]! - loss)).toBeLessThan(1e-5);
 
-    // First step: v = g, so w1 = w0 - lr * g, with g of dense2.bias = mean(softmax - onehot).
+    // First step: v = g, so w1 = w0 - lr * g, with g of dense2.bias = mean(softmax - onehot)
+    // and g of dense2.weight = h^T (softmax - onehot) / batch.
     const lr = CNN_SPEC.optimizer.learningRate;
-    const after = await classifier.weights();
+    const after = await trainable.weights();
     const gradBias = new Float64Array(10);
-    const gradKernel = new Float64Array(512 * 10);
-    reference.forEach((logits, n) => {
-      const max = Math.max(...logits);
-      const exp = logits.map((v) => Math.exp(v - max));
-      const sum = exp.reduce((a, b) => a + b, 0);
-      for (let k = 0; k < 10; k++) {
-        const g = (exp[k]! / sum - (k === batch.y[n] ? 1 : 0)) / nchw.length;
-        gradBias[k]! += g;
-        for (let i = 0; i < 512; i++) gradKernel[i * 10 + k]! += hidden[n]![i]! * g;
-      }
-    });
+    dLogits.forEach((g, i) => (gradBias[i % 10]! += g));
+    const gradKernel = lastDenseGradient(reference.lastHidden, dLogits, 2, 10);
     const bias0 = weights.get('dense2.bias')!.data;
     after.get('dense2.bias')!.data.forEach((v, k) => expect(Math.abs(v - (bias0[k]! - lr * gradBias[k]!))).toBeLessThan(1e-7));
     const kernel0 = weights.get('dense2.weight')!.data;
@@ -97,24 +88,39 @@ describe('TF.js CNN', () => {
     expect(after.get('conv1.weight')!.data).toEqual(weights.get('conv1.weight')!.data);
 
     // Further steps on the same batch lower the loss and leak no tensor.
-    await classifier.trainEpoch([batch], (l) => losses.push(...l));
+    await trainable.trainEpoch([batch], (l) => losses.push(...l));
     const tensors = tf.memory().numTensors;
-    await classifier.trainEpoch([batch, batch], (l) => losses.push(...l));
-    await classifier.predict(batch);
+    await trainable.trainEpoch([batch, batch], (l) => losses.push(...l));
+    await trainable.predict(batch);
+    await trainable.evaluate(batch);
     expect(tf.memory().numTensors).toBe(tensors);
     expect(losses[3]!).toBeLessThan(losses[0]!);
-    classifier.dispose();
+    trainable.dispose();
+  });
+
+  it('evaluates the accuracy of its own predictions: mean(argmax(logits) == label) over the batch', async () => {
+    const model = createModel(options(false), 'cpu');
+    const { batch } = imageBatch(8, 13);
+    const logits = await model.predict(batch);
+    // Labels chosen from the predictions: right for samples 0, 3 and 6, wrong for the others.
+    const labels = Int32Array.from({ length: 8 }, (_, n) => {
+      const row = Array.from(logits.subarray(n * 10, (n + 1) * 10));
+      const best = row.indexOf(Math.max(...row));
+      return n % 3 === 0 ? best : (best + 1) % 10;
+    });
+    expect(await model.evaluate({ ...batch, y: labels })).toBeCloseTo(3 / 8, 7);
+    model.dispose();
   });
 
   it('uses SGD momentum without unit gain: v = 0.9 v + g; w = w - 0.01 v', () => {
-    const optimizer = cnnOptimizer();
+    const sgd = optimizer();
     const w = tf.variable(tf.tensor1d([1, -2, 3]));
     const g1 = tf.tensor1d([0.5, 1, -2]);
     const g2 = tf.tensor1d([-1, 0.25, 4]);
     // loss = g . w has gradient g
-    optimizer.minimize(() => tf.sum(tf.mul(g1, w)) as tf.Scalar, false, [w]);
+    sgd.minimize(() => tf.sum(tf.mul(g1, w)) as tf.Scalar, false, [w]);
     const step1 = Array.from(w.dataSync());
-    optimizer.minimize(() => tf.sum(tf.mul(g2, w)) as tf.Scalar, false, [w]);
+    sgd.minimize(() => tf.sum(tf.mul(g2, w)) as tf.Scalar, false, [w]);
     const step2 = Array.from(w.dataSync());
     const [a, b] = [g1.dataSync(), g2.dataSync()];
     [1, -2, 3].forEach((w0, i) => {
@@ -122,16 +128,23 @@ describe('TF.js CNN', () => {
       expect(step1[i]).toBeCloseTo(w1, 6);
       expect(step2[i]).toBeCloseTo(w1 - 0.01 * (0.9 * a[i]! + b[i]!), 6);
     });
-    optimizer.dispose();
+    sgd.dispose();
     tf.dispose([w, g1, g2]);
   });
 
   it('rejects a batch that is not NHWC images', () => {
     const { batch } = imageBatch(1, 1);
-    expect(() => cnnInput({ ...batch, layout: 'NCHW' })).toThrow(/expected an NHWC image batch, got NCHW/);
+    expect(() => input({ ...batch, layout: 'NCHW' })).toThrow(/expected an NHWC image batch, got NCHW/);
   });
 });
 
+
+/** The images of a batch, one after the other. */
+function concat(images: readonly Float32Array[]): Float32Array {
+  const all = new Float32Array(images.reduce((n, image) => n + image.length, 0));
+  images.forEach((image, n) => all.set(image, n * image.length));
+  return all;
+}
 
 /** Bitwise equality of two float arrays (vitest's toEqual walks 3.3M elements slowly). */
 function sameBytes(a: Float32Array, b: Float32Array): boolean {

@@ -9,16 +9,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Batch } from '@rosetta/data';
-import { CNN_SPEC, type ModelOptions } from '@rosetta/harness';
-import { TfjsClassifier } from './classifier.js';
+import type { ModelOptions } from '@rosetta/harness';
+import { CNN_SPEC } from '@rosetta/spec';
 import { CNN_BINDINGS } from './layout.js';
 import { setCanonicalWeights } from './layer-weights.js';
+import { sparseSoftmaxCrossEntropy } from './loss.js';
+import { TfjsModel } from './model.js';
 
 // #region load data
 // The shared iterator hands over float32 pixels already divided by 255, in TF.js's
 // native NHWC layout, and sparse int32 labels (loss and optimiser). One tensor per batch,
 // made on the active backend straight from the batch's typed array.
-export function cnnInput(batch: Batch): tf.Tensor4D {
+export function input(batch: Batch): tf.Tensor4D {
   if (batch.kind !== 'image' || batch.layout !== 'NHWC') {
     throw new Error(`TF.js CNN: expected an NHWC image batch, got ${batch.kind === 'image' ? batch.layout : batch.kind}`);
   }
@@ -30,10 +32,10 @@ export function cnnInput(batch: Batch): tf.Tensor4D {
 // Two VGG blocks (conv 3x3 same + ReLU, twice; max-pool 2x2; dropout 0.25), then
 // flatten, dense 512 + ReLU, dropout 0.5 and a dense layer of 10 logits (no softmax:
 // the loss works on logits). Glorot-uniform kernels and zero biases, as SPEC.md says;
-// `createCnn` then overwrites them with the shared seeded weights. Without dropout (for
+// `createModel` then overwrites them with the shared seeded weights. Without dropout (for
 // parity runs) the dropout layers are left out, which is exactly what they compute in
 // inference mode.
-export function buildCnn(options: { dropout: boolean }): tfl.Sequential {
+export function buildModel(options: { dropout: boolean }): tfl.Sequential {
   const { imageSize, channels, kernelSize, poolSize, blockFilters, denseUnits, classes } = CNN_SPEC;
   const model = tfl.sequential();
   const conv = (name: string, filters: number, inputShape?: number[]): tfl.layers.Layer =>
@@ -72,34 +74,58 @@ export function buildCnn(options: { dropout: boolean }): tfl.Sequential {
 // #endregion
 
 // #region loss and optimiser
-// Loss: softmax cross-entropy on the logits with the sparse labels, batch mean
-// (loss.ts, shared with the GRU). Optimiser: SGD with momentum 0.9 and no unit gain.
-// TF.js's MomentumOptimizer computes v = momentum * v + g; w = w - lr * v, which is
-// SPEC.md's formula (Nesterov off).
-export function cnnOptimizer(): tf.MomentumOptimizer {
+// Loss: softmax cross-entropy on the logits with the sparse labels, batch mean (loss.ts,
+// shared with the GRU: TF.js has no sparse variant). Optimiser: SGD with momentum 0.9 and
+// no unit gain. TF.js's MomentumOptimizer computes v = momentum * v + g; w = w - lr * v,
+// which is SPEC.md's formula (Nesterov off).
+export const loss = sparseSoftmaxCrossEntropy;
+
+export function optimizer(): tf.MomentumOptimizer {
   const { learningRate, momentum } = CNN_SPEC.optimizer;
   return tf.train.momentum(learningRate, momentum, false);
 }
 // #endregion
 
 // #region train on mini-batches
-// One optimiser step per batch, in the iterator's order: forward in training mode,
-// loss, gradients, update, then read the loss, which is the point where the step is
-// known to be done (TfjsClassifier.trainEpoch in classifier.ts, shared with the GRU).
+// One step per batch, in the iterator's order (the epoch loop is TfjsModel.trainEpoch in
+// model.ts). `minimize` runs the forward pass in training mode (dropout on) and the loss
+// on a gradient tape, takes the gradients of the loss with respect to the model's
+// trainable variables, and applies the optimiser's update to them; `true` hands the loss
+// back.
+export function trainStep(model: tfl.LayersModel, optimizer: tf.Optimizer, batch: Batch): number {
+  const lossValue = tf.tidy(() => {
+    const x = input(batch);
+    const labels = tf.tensor1d(batch.y, 'int32');
+    // The variables to train, named: without the list TF.js takes every trainable variable
+    // alive in the process, another model's too.
+    const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    return optimizer.minimize(() => loss(model.apply(x, { training: true }) as tf.Tensor2D, labels), true, variables)!;
+  });
+  // Reading the loss waits for the step: it is done when its loss is known.
+  const [value] = lossValue.dataSync();
+  lossValue.dispose();
+  return value!;
+}
 // #endregion
 
 // #region predict
-// Logits in inference mode, dropout off: TfjsClassifier.predict (classifier.ts).
+// Logits [batch, 10] in inference mode: the dropout layers pass their input through.
+export function predict(model: tfl.LayersModel, batch: Batch): tf.Tensor2D {
+  return tf.tidy(() => model.predict(input(batch), { batchSize: batch.size }) as tf.Tensor2D);
+}
 // #endregion
 
 // #region evaluate
-// Evaluation is done by the shared harness for every framework:
-// accuracy = mean(argmax(logits) == label) over the full test batches.
+// Accuracy over a batch: the share of images whose largest logit is their label. The
+// harness averages it over the full test batches (TfjsModel.evaluate).
+export function accuracy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
+  return tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')));
+}
 // #endregion
 
 /** The CNN as the harness trains it, starting from the shared seeded weights. */
-export function createCnn(options: ModelOptions, backendName: string): TfjsClassifier {
-  const model = buildCnn({ dropout: options.dropout });
+export function createModel(options: ModelOptions, backendName: string): TfjsModel {
+  const model = buildModel({ dropout: options.dropout });
   setCanonicalWeights(model, CNN_BINDINGS, options.weights);
-  return new TfjsClassifier({ model, optimizer: cnnOptimizer(), bindings: CNN_BINDINGS, input: cnnInput, backendName });
+  return new TfjsModel({ model, optimizer: optimizer(), bindings: CNN_BINDINGS, steps: { trainStep, predict, accuracy }, backendName });
 }

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Tensor } from '@rosetta/harness';
 import { hwioToOihw, nchwRowsToNhwcRows, nhwcRowsToNchwRows, oihwToHwio } from './layout.js';
 import { random } from './testing/batches.js';
-import { conv2dSame, dense } from './testing/reference.js';
+import { conv2dSame, dense } from '@rosetta/spec/testing';
 
 function randomTensor(shape: number[], seed: number): Tensor {
   const next = random(seed);

@@ -9,16 +9,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Batch } from '@rosetta/data';
-import { RNN_SPEC, type ModelOptions } from '@rosetta/harness';
-import { TfjsClassifier } from './classifier.js';
+import type { ModelOptions } from '@rosetta/harness';
+import { RNN_SPEC } from '@rosetta/spec';
 import { RNN_BINDINGS } from './layout.js';
 import { setCanonicalWeights } from './layer-weights.js';
+import { sparseSoftmaxCrossEntropy } from './loss.js';
+import { TfjsModel } from './model.js';
 
 // #region load data
 // The shared iterator hands over int32 token ids [batch, 150] (the last 150 tokens of
 // each review, padded with 0 at the end) and sparse int32 labels 0/1. One tensor per
 // batch, made on the active backend straight from the batch's typed array.
-export function rnnInput(batch: Batch): tf.Tensor2D {
+export function input(batch: Batch): tf.Tensor2D {
   if (batch.kind !== 'tokens') throw new Error(`TF.js GRU: expected a token batch, got ${batch.kind}`);
   return tf.tensor2d(batch.x, [...batch.shape], 'int32');
 }
@@ -31,9 +33,9 @@ export function rnnInput(batch: Batch): tf.Tensor2D {
 // classic GRU (reset gate applied before the recurrent matmul, Keras reset_after =
 // false), which is SPEC.md's variant. Glorot-uniform kernels (the recurrent one too, as
 // the shared initialiser draws it), zero biases, embedding uniform(-0.05, 0.05);
-// `createRnn` then overwrites them with the shared seeded weights. The model has no
+// `createModel` then overwrites them with the shared seeded weights. The model has no
 // dropout, so `ModelOptions.dropout` changes nothing here.
-export function buildRnn(): tfl.Sequential {
+export function buildModel(): tfl.Sequential {
   const { vocabularySize, sequenceLength, embeddingSize, units, classes, embeddingInitLimit } = RNN_SPEC;
   const model = tfl.sequential();
   model.add(
@@ -63,34 +65,58 @@ export function buildRnn(): tfl.Sequential {
 // #endregion
 
 // #region loss and optimiser
-// Loss: softmax cross-entropy on the logits with the sparse labels, batch mean
-// (loss.ts, shared with the CNN). Optimiser: Adam with bias correction; epsilon is
-// passed explicitly because TF.js defaults it to 1e-7 and SPEC.md says 1e-8.
-export function rnnOptimizer(): tf.AdamOptimizer {
+// Loss: softmax cross-entropy on the logits with the sparse labels, batch mean (loss.ts,
+// shared with the CNN: TF.js has no sparse variant). Optimiser: Adam with bias
+// correction; epsilon is passed explicitly because TF.js defaults it to 1e-7 and SPEC.md
+// says 1e-8.
+export const loss = sparseSoftmaxCrossEntropy;
+
+export function optimizer(): tf.AdamOptimizer {
   const { learningRate, beta1, beta2, epsilon } = RNN_SPEC.optimizer;
   return tf.train.adam(learningRate, beta1, beta2, epsilon);
 }
 // #endregion
 
 // #region train on mini-batches
-// One optimiser step per batch, in the iterator's order: forward in training mode,
-// loss, gradients, update, then read the loss, which is the point where the step is
-// known to be done (TfjsClassifier.trainEpoch in classifier.ts, shared with the CNN).
-// TF.js unrolls the 150 time steps in JavaScript, forward and backward.
+// One step per batch, in the iterator's order (the epoch loop is TfjsModel.trainEpoch in
+// model.ts). `minimize` runs the forward pass and the loss on a gradient tape, takes the
+// gradients of the loss with respect to the model's trainable variables, and applies
+// Adam's update to them; `true` hands the loss back. TF.js unrolls the 150 time steps in
+// JavaScript, forward and backward.
+export function trainStep(model: tfl.LayersModel, optimizer: tf.Optimizer, batch: Batch): number {
+  const lossValue = tf.tidy(() => {
+    const x = input(batch);
+    const labels = tf.tensor1d(batch.y, 'int32');
+    // The variables to train, named: without the list TF.js takes every trainable variable
+    // alive in the process, another model's too.
+    const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    return optimizer.minimize(() => loss(model.apply(x, { training: true }) as tf.Tensor2D, labels), true, variables)!;
+  });
+  // Reading the loss waits for the step: it is done when its loss is known.
+  const [value] = lossValue.dataSync();
+  lossValue.dispose();
+  return value!;
+}
 // #endregion
 
 // #region predict
-// Logits of the last time step's output: TfjsClassifier.predict (classifier.ts).
+// Logits [batch, 2] from the GRU's last output.
+export function predict(model: tfl.LayersModel, batch: Batch): tf.Tensor2D {
+  return tf.tidy(() => model.predict(input(batch), { batchSize: batch.size }) as tf.Tensor2D);
+}
 // #endregion
 
 // #region evaluate
-// Evaluation is done by the shared harness for every framework:
-// accuracy = mean(argmax(logits) == label) over the full test batches.
+// Accuracy over a batch: the share of reviews whose larger logit is their label. The
+// harness averages it over the full test batches (TfjsModel.evaluate).
+export function accuracy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
+  return tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')));
+}
 // #endregion
 
 /** The GRU as the harness trains it, starting from the shared seeded weights. */
-export function createRnn(options: ModelOptions, backendName: string): TfjsClassifier {
-  const model = buildRnn();
+export function createModel(options: ModelOptions, backendName: string): TfjsModel {
+  const model = buildModel();
   setCanonicalWeights(model, RNN_BINDINGS, options.weights);
-  return new TfjsClassifier({ model, optimizer: rnnOptimizer(), bindings: RNN_BINDINGS, input: rnnInput, backendName });
+  return new TfjsModel({ model, optimizer: optimizer(), bindings: RNN_BINDINGS, steps: { trainStep, predict, accuracy }, backendName });
 }

@@ -2,19 +2,20 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TfjsClassifier } from './classifier.js';
+import { accuracy, predict, trainStep } from './cnn.js';
+import { TfjsModel } from './model.js';
 import { imageBatch } from './testing/batches.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-describe('TfjsClassifier.profileKernels', () => {
+describe('TfjsModel.profileKernels', () => {
   it("returns TF.js's kernels of the training it wraps, the same kernels for every step", async () => {
-    // A linear classifier on the CNN's input: the adapter's loop, loss and optimiser, quickly.
+    // A linear classifier on the CNN's input: the adapter's loop and the CNN's step, quickly.
     const model = tfl.sequential({ layers: [tfl.layers.flatten({ inputShape: [32, 32, 3] }), tfl.layers.dense({ units: 10 })] });
-    const classifier = new TfjsClassifier({
-      model, optimizer: tf.train.sgd(0.01), bindings: [], input: (batch) => tf.tensor(batch.x, [...batch.shape]), backendName: 'cpu',
+    const classifier = new TfjsModel({
+      model, optimizer: tf.train.sgd(0.01), bindings: [], steps: { trainStep, predict, accuracy }, backendName: 'cpu',
     });
     const batches = [imageBatch(2, 1).batch, imageBatch(2, 2).batch];
     const events = await classifier.profileKernels(() => classifier.trainEpoch(batches, () => undefined));

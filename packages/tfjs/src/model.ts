@@ -1,7 +1,9 @@
 /**
- * The training loop, prediction and weight export shared by both TF.js models: the parts
- * of the harness's TrainableModel that do not depend on the architecture. Each model file
- * (cnn.ts, rnn.ts) supplies its input tensors, layers, optimiser and weight layout.
+ * The harness's TrainableModel for both TF.js models: the parts that do not depend on the
+ * architecture. A model file (cnn.ts, rnn.ts) holds the steps themselves (build the model,
+ * train on one batch, predict, accuracy); this class calls them for every batch of an
+ * epoch, switches to the model's backend first, and hands the weights back in the
+ * canonical layout.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -9,48 +11,33 @@ import type { Batch } from '@rosetta/data';
 import type { KernelEvent, StepReporter, Tensor, TrainableModel } from '@rosetta/harness';
 import type { WeightBinding } from './layout.js';
 import { getCanonicalWeights } from './layer-weights.js';
-import { sparseSoftmaxCrossEntropy } from './loss.js';
 
-export interface ClassifierParts {
+/** Steps 4 to 6 of a model file. */
+export interface ModelSteps {
+  /** One optimiser step on one batch; returns its loss, read back (the step is done then). */
+  trainStep(model: tfl.LayersModel, optimizer: tf.Optimizer, batch: Batch): number;
+  /** Logits [batch, classes] in inference mode. */
+  predict(model: tfl.LayersModel, batch: Batch): tf.Tensor2D;
+  /** mean(argmax(logits) == label) over the batch. */
+  accuracy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar;
+}
+
+export interface ModelParts {
   readonly model: tfl.LayersModel;
   readonly optimizer: tf.Optimizer;
   readonly bindings: readonly WeightBinding[];
-  /**
-   * The model's input tensor for one batch, made from the batch's typed array on the
-   * active backend. It may alias the iterator's reused buffer (the cpu backend does not
-   * copy), so it must be disposed before the next batch is pulled.
-   */
-  readonly input: (batch: Batch) => tf.Tensor;
+  readonly steps: ModelSteps;
   /** The TF.js backend this model's variables live on. */
   readonly backendName: string;
 }
 
-export class TfjsClassifier implements TrainableModel {
-  private readonly variables: tf.Variable[];
+export class TfjsModel implements TrainableModel {
+  constructor(private readonly parts: ModelParts) {}
 
-  constructor(private readonly parts: ClassifierParts) {
-    // LayerVariable.read() is the tf.Variable itself; the optimiser keeps its slots
-    // (momentum, Adam moments) by position in this list, so it is built once.
-    this.variables = parts.model.trainableWeights.map((w) => w.read() as tf.Variable);
-  }
-
-  /** One optimiser step per batch, dropout active (if the model has it). */
   async trainEpoch(batches: Iterable<Batch>, report: StepReporter): Promise<void> {
     await activateBackend(this.parts.backendName);
-    const { model, optimizer, input } = this.parts;
-    for (const batch of batches) {
-      const loss = tf.tidy(() => {
-        const x = input(batch);
-        const labels = tf.tensor1d(batch.y, 'int32');
-        const lossOf = (): tf.Scalar =>
-          sparseSoftmaxCrossEntropy(model.apply(x, { training: true }) as tf.Tensor2D, labels);
-        return optimizer.minimize(lossOf, true, this.variables)!;
-      });
-      // Reading the loss is the synchronisation point: the step is done when it is known.
-      const value = loss.dataSync()[0]!;
-      loss.dispose();
-      report(Float32Array.of(value));
-    }
+    const { model, optimizer, steps } = this.parts;
+    for (const batch of batches) report(Float32Array.of(steps.trainStep(model, optimizer, batch)));
   }
 
   /**
@@ -66,14 +53,22 @@ export class TfjsClassifier implements TrainableModel {
     });
   }
 
-  /** Logits in inference mode: dropout is the identity. */
   async predict(batch: Batch): Promise<Float32Array> {
     await activateBackend(this.parts.backendName);
-    const logits = tf.tidy(() => this.parts.model.apply(this.parts.input(batch), { training: false }) as tf.Tensor);
+    const logits = this.parts.steps.predict(this.parts.model, batch);
     // A copy: on the cpu backend dataSync hands out the tensor's own storage.
     const values = new Float32Array(logits.dataSync());
     logits.dispose();
     return values;
+  }
+
+  async evaluate(batch: Batch): Promise<number> {
+    await activateBackend(this.parts.backendName);
+    const { model, steps } = this.parts;
+    const accuracy = tf.tidy(() => steps.accuracy(steps.predict(model, batch), tf.tensor1d(batch.y, 'int32')));
+    const value = accuracy.dataSync()[0]!;
+    accuracy.dispose();
+    return value;
   }
 
   async weights(): Promise<Map<string, Tensor>> {
