@@ -37,20 +37,45 @@ export class TfjsModel implements TrainableModel {
   async trainEpoch(batches: Iterable<Batch>, report: StepReporter): Promise<void> {
     await activateBackend(this.parts.backendName);
     const { model, optimizer, steps } = this.parts;
-    for (const batch of batches) report(Float32Array.of(steps.trainStep(model, optimizer, batch)));
+    for (const batch of batches) {
+      const loss = this.profile === null ? steps.trainStep(model, optimizer, batch) : await this.profiledStep(batch, this.profile);
+      report(Float32Array.of(loss));
+    }
   }
 
+  /** While profileKernels runs: the kernels of every step so far. */
+  private profile: KernelEvent[] | null = null;
+
   /**
-   * The kernels `train` runs, timed by TF.js's own profiler (`tf.profile`). Kernels that a
-   * kernel runs through the engine are recorded too, inside their caller's time.
+   * The kernels `train` runs, timed by TF.js's own profiler (`tf.profile`), one training
+   * step at a time: tf.profile takes the largest of its kernels' memory snapshots with
+   * Math.max(...kernels), which overflows the call stack at about 100,000 kernels (a few GRU
+   * steps). Kernels that a kernel runs through the engine are recorded too, inside their
+   * caller's time.
    */
   async profileKernels(train: () => Promise<void>): Promise<readonly KernelEvent[]> {
-    const info = await tf.profile(train);
-    return info.kernels.map((kernel) => {
+    const events: KernelEvent[] = [];
+    this.profile = events;
+    try {
+      await train();
+    } finally {
+      this.profile = null;
+    }
+    return events;
+  }
+
+  private async profiledStep(batch: Batch, events: KernelEvent[]): Promise<number> {
+    const { model, optimizer, steps } = this.parts;
+    let loss = NaN;
+    const info = await tf.profile(() => {
+      loss = steps.trainStep(model, optimizer, batch);
+    });
+    for (const kernel of info.kernels) {
       const ms = kernel.kernelTimeMs;
       if (typeof ms !== 'number') throw new Error(`tf.profile could not time ${kernel.name}: ${JSON.stringify(ms)}`);
-      return { name: kernel.name, ms };
-    });
+      events.push({ name: kernel.name, ms });
+    }
+    return loss;
   }
 
   async predict(batch: Batch): Promise<Float32Array> {
