@@ -1,7 +1,7 @@
 export { constant, scalar, int64s } from './constants.js';
 export * from './elementwise.js';
 export * from './shape-ops.js';
-export { reduceSum, reduceMean, cumSum } from './reduce.js';
+export { reduceSum, reduceMean, cumSum, argMax } from './reduce.js';
 export { matMul, gemm, type GemmOptions } from './linalg.js';
 export { conv, convTranspose, maxPool, dropout, type ConvOptions, type MaxPoolOptions, type DropoutOptions } from './nn.js';
 export { gather, scatterElements } from './indexing.js';

@@ -27,3 +27,13 @@ export function cumSum(x: Tensor, axis: number, options: { exclusive?: boolean }
   const attributes = { exclusive: options.exclusive ? 1 : 0 };
   return x.graph.addNode('CumSum', [x, scalar(x.graph, normalizeAxis(axis, x.rank), 'int64')], attributes, [{ dtype: x.dtype, shape: x.shape }])[0]!;
 }
+
+/**
+ * Index of the largest element along `axis` (ONNX ArgMax), int64; the first one on a tie. It
+ * has no gradient: it is for inference and evaluation graphs (accuracy), never differentiated.
+ */
+export function argMax(x: Tensor, axis: number, keepDims = false): Tensor {
+  const at = normalizeAxis(axis, x.rank);
+  const shape = reducedShape(x, [at], keepDims);
+  return x.graph.addNode('ArgMax', [x], { axis: at, keepdims: keepDims ? 1 : 0, select_last_index: 0 }, [{ dtype: 'int64', shape }])[0]!;
+}
