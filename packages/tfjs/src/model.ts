@@ -50,8 +50,10 @@ export class TfjsModel implements TrainableModel {
    * The kernels `train` runs, timed by TF.js's own profiler (`tf.profile`), one training
    * step at a time: tf.profile takes the largest of its kernels' memory snapshots with
    * Math.max(...kernels), which overflows the call stack at about 100,000 kernels (a few GRU
-   * steps). Kernels that a kernel runs through the engine are recorded too, inside their
-   * caller's time.
+   * steps). tf.profile also records the ops that run a function of their own (customGrad,
+   * e.g. `fusedMatMul__op`) around the kernels that function runs: those are left out, so
+   * that no time is counted twice. A kernel that ran another kernel through the engine
+   * would still be (the shares would add up to more than the step).
    */
   async profileKernels(train: () => Promise<void>): Promise<readonly KernelEvent[]> {
     const events: KernelEvent[] = [];
@@ -71,6 +73,7 @@ export class TfjsModel implements TrainableModel {
       loss = steps.trainStep(model, optimizer, batch);
     });
     for (const kernel of info.kernels) {
+      if (tf.getKernel(kernel.name, this.parts.backendName) === undefined) continue;
       const ms = kernel.kernelTimeMs;
       if (typeof ms !== 'number') throw new Error(`tf.profile could not time ${kernel.name}: ${JSON.stringify(ms)}`);
       events.push({ name: kernel.name, ms });
