@@ -13,8 +13,8 @@ import { buildProgram } from './framework.js';
 const CUDA_KERNELS = new Set([
   'Add', 'And', 'Cast', 'Concat', 'ConstantOfShape', 'Conv', 'CumSum', 'Div', 'Dropout', 'Equal', 'Exp', 'Expand', 'Flatten',
   'Gather', 'Gemm', 'Greater', 'Identity', 'Loop', 'MatMul', 'MaxPool', 'Mul', 'Neg', 'Pad', 'Pow', 'ReduceSum', 'Relu',
-  'Reshape', 'ScatterElements', 'Sigmoid', 'Slice', 'SoftmaxCrossEntropyLoss', 'Split', 'Sqrt', 'Squeeze', 'Sub', 'Sum',
-  'Tanh', 'Transpose', 'Unsqueeze', 'Where',
+  'Reshape', 'ScatterElements', 'ScatterND', 'Sigmoid', 'Slice', 'SoftmaxCrossEntropyLoss', 'Split', 'Sqrt', 'Squeeze', 'Sub',
+  'Sum', 'Tanh', 'TopK', 'Transpose', 'Unsqueeze', 'Where',
 ]);
 
 /** Every op type in the training graphs (1 and 8 steps per run, Loop bodies included). */

@@ -1,19 +1,31 @@
 import { cast, equal, exp, mul, sub } from '../../ops/elementwise.js';
-import { scatterElements } from '../../ops/indexing.js';
-import { arange, expand, reshape, unsqueeze, zeros } from '../../ops/shape-ops.js';
+import { constant } from '../../ops/constants.js';
+import { gather, scatterElements, scatterND, topK } from '../../ops/indexing.js';
+import { cumSum } from '../../ops/reduce.js';
+import { arange, concat, reshape, unsqueeze, zeros } from '../../ops/shape-ops.js';
 import { product } from '../../shape.js';
 import { operand, type GradConfig } from '../registry.js';
 
 /**
  * Gather on axis 0 (an embedding lookup): row r of the table gets the sum of the output gradients
- * of every position that read row r, a segment sum over the ids.
+ * of every position that read row r, a segment sum over the ids (which must lie in [0, rows)).
  *
- * It is one ScatterElements with reduction "add" into a zero table, the ids broadcast along each
- * row. Not ScatterND with reduction "add": ORT's CPU kernel for that splits the updates across
- * threads that add into the same rows without synchronisation, and lost contributions on a 16-core
- * machine (../../../README.md has the details). ORT's CPU ScatterElements splits its work by
- * position along the non-scattered axes, so two threads never write the same element, and each
- * element's updates are added in index order.
+ * It is computed without a scatter-add, whose ONNX Runtime CPU kernels are either slow (ScatterElements
+ * walks the 9,600 x 125 updates one element at a time: 40-50 ms in the GRU step) or racy (ScatterND
+ * with reduction "add" splits the updates across threads that add into the same rows unguarded,
+ * and lost contributions on 16 cores). Instead, with the gradient rows sorted by id:
+ *
+ * 1. `perm`: the positions in id order (TopK of the ids, smallest first);
+ * 2. `prefix[k]`: the float64 sum of the first k sorted gradient rows (CumSum, a zero row in front);
+ * 3. `upper[r]`: how many ids are <= r (CumSum of the count of each id, itself a one-dimensional
+ *    ScatterElements of ones: whole numbers, exact in float32); `lower[r] = upper[r] - count[r]`;
+ * 4. the sum for the id of position p is `prefix[upper[id_p]] - prefix[lower[id_p]]`, rounded to the
+ *    table's type, and ScatterND (reduction "none") writes it to row id_p. Positions that share an
+ *    id write the very same values, so neither the order nor the threads writing them matter.
+ *
+ * float64 keeps the differences of prefix sums exact to about count * 2^-53 * max |prefix|, far
+ * below float32's resolution, so each sum is the float64 sum rounded once (a sequential float32 sum,
+ * TF.js's, rounds at every addition). Rows no id reads stay zero.
  */
 export const gatherGrad: GradConfig = {
   opType: 'Gather',
@@ -21,12 +33,23 @@ export const gatherGrad: GradConfig = {
     const [data, indices] = [operand(node.inputs, 0, node), operand(node.inputs, 1, node)];
     if (node.attributes['axis'] !== 0) throw new Error('onnx-graph: Gather gradient supports axis 0 only');
     const dims = data.staticShape();
+    const rows = dims[0]!;
     const rowSize = product(dims.slice(1));
     const count = indices.size();
-    const ids = expand(reshape(cast(indices, 'int64'), [count, 1]), [count, rowSize]);
-    const table = zeros(data.graph, data.dtype, [dims[0]!, rowSize]);
-    const summed = scatterElements(table, ids, reshape(dy!, [count, rowSize]), 0, 'add');
-    return [reshape(summed, dims), null];
+    const g = data.graph;
+    const ids = reshape(cast(indices, 'int64'), [count]);
+    const [, perm] = topK(ids, count, { largest: false });
+    const sortedRows = gather(reshape(dy!, [count, rowSize]), perm);
+    const prefix = concat([zeros(g, 'float64', [1, rowSize]), cumSum(data.dtype === 'float64' ? sortedRows : cast(sortedRows, 'float64'), 0)], 0);
+    // Counts in float32, which holds them exactly (count < 2^24), because float atomic adds are
+    // what every provider's ScatterElements has.
+    if (count >= 2 ** 24) throw new Error(`onnx-graph: Gather gradient counts ${count} ids in float32, which holds integers below 2^24 only`);
+    const counts = scatterElements(zeros(g, 'float32', [rows]), ids, constant(g, 'float32', [count], new Array<number>(count).fill(1)), 0, 'add');
+    const upper = cumSum(counts, 0);
+    const [upperIds, lowerIds] = [upper, sub(upper, counts)].map((bound) => cast(gather(bound, ids), 'int64'));
+    const sums = sub(gather(prefix, upperIds!), gather(prefix, lowerIds!));
+    const table = scatterND(zeros(g, data.dtype, [rows, rowSize]), reshape(ids, [count, 1]), data.dtype === 'float64' ? sums : cast(sums, data.dtype));
+    return [reshape(table, dims), null];
   },
 };
 
