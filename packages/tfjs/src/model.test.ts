@@ -23,6 +23,9 @@ describe('TfjsModel.profileKernels', () => {
     expect(names.some((name) => /MatMul/.test(name))).toBe(true);
     expect(names.slice(0, names.length / 2)).toEqual(names.slice(names.length / 2));
     expect(events.every((e) => Number.isFinite(e.ms) && e.ms >= 0)).toBe(true);
+    // Kernels only: not the ops that wrap them (fusedMatMul__op, softmaxCrossEntropy__op).
+    expect(names.filter((name) => tf.getKernel(name, 'cpu') === undefined)).toEqual([]);
+    expect(names).toContain('_FusedMatMul');
     // Only what runs inside is recorded.
     expect(await classifier.profileKernels(async () => undefined)).toEqual([]);
     classifier.dispose();
