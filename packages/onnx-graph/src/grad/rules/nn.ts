@@ -3,11 +3,11 @@ import { and, cast, equal, mul } from '../../ops/elementwise.js';
 import { constant } from '../../ops/constants.js';
 import { matMul } from '../../ops/linalg.js';
 import type { ConvOptions } from '../../ops/nn.js';
-import { cumSum, reduceSum } from '../../ops/reduce.js';
+import { cumSum } from '../../ops/reduce.js';
 import { reshape } from '../../ops/shape-ops.js';
 import type { DType } from '../../dtype.js';
 import type { Graph, Node, Tensor } from '../../graph.js';
-import { convInputGrad, convKernelGrad, spatialAxes } from '../conv.js';
+import { convInputGrad, convParameterGrads } from '../conv.js';
 import { ifNeeded, operand, type GradConfig } from '../registry.js';
 
 function convOptions(node: Node): Required<ConvOptions> {
@@ -39,9 +39,9 @@ export const convGrad: GradConfig = {
   gradFunc: (node, [dy], { needs }) => {
     const [x, w] = [operand(node.inputs, 0, node), operand(node.inputs, 1, node)];
     const options = convOptions(node);
-    const db = ifNeeded(node.inputs[2] !== undefined && needs[2], () => reduceSum(dy!, [0, ...spatialAxes(x)]));
-    const grads = [ifNeeded(needs[0], () => convInputGrad(x, w, dy!, options)), ifNeeded(needs[1], () => convKernelGrad(x, w, dy!, options))];
-    return node.inputs[2] === undefined ? grads : [...grads, db];
+    const dx = ifNeeded(needs[0], () => convInputGrad(x, w, dy!, options));
+    const { kernel, bias } = convParameterGrads(x, w, dy!, options, { kernel: needs[1] === true, bias: node.inputs[2] !== undefined && needs[2] === true });
+    return node.inputs[2] === undefined ? [dx, kernel] : [dx, kernel, bias];
   },
 };
 
