@@ -23,6 +23,7 @@ function recordingFramework(seen: { index: number; y: number[]; shape: readonly 
           }
         },
         predict: async () => new Float32Array(),
+        evaluate: async () => 0,
         weights: async () => new Map(),
         dispose: () => undefined,
       }),

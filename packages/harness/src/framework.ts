@@ -1,7 +1,8 @@
 /**
  * The adapter interface every backend implements. The harness runner does everything
- * else (data, timing, evaluation, results) identically for all of them, so an adapter
- * holds only what is specific to its framework: build the model, train, predict.
+ * else (data, timing, which batches are evaluated, results) identically for all of them,
+ * so an adapter holds only what is specific to its framework: build the model, train on a
+ * batch, predict, and the accuracy of a batch (the steps of its model files).
  *
  * Frameworks plug in through one small registry (`registry.ts`), loaded lazily, so a
  * backend whose native library is missing costs nothing until it is asked for.
@@ -83,6 +84,11 @@ export interface TrainableModel {
    * runner evaluates and times throughput at the training batch size, and latency at batch 1.
    */
   predict(batch: Batch): Promise<Float32Array>;
+  /**
+   * Accuracy over the batch, mean(argmax(logits) == label), in inference mode, computed
+   * by the framework; the runner averages it over the full test batches.
+   */
+  evaluate(batch: Batch): Promise<number>;
   /** Current parameters in the canonical layout (for parity checks and export). */
   weights(): Promise<Map<string, { shape: readonly number[]; data: Float32Array }>>;
   dispose(): void;

@@ -23,6 +23,7 @@ function clockedModel() {
       else clock += sizes.length <= INFERENCE_TIMING.warmupBatches ? 50 : 10;
       return new Float32Array(batch.size * 10);
     },
+    evaluate: async () => 0,
     weights: async () => new Map(),
     dispose: () => {},
   };

@@ -145,7 +145,7 @@ describe('runTraining', () => {
     expect(await readdir(join(out, 'test-cpu-2-cores'))).toEqual(['linear-diverging.cnn.3ep-all-seed1.json']);
   });
 
-  it('fails a run whose adapter skips batches, and one whose data cannot be found', async () => {
+  it('fails a run whose adapter skips batches, one whose accuracy is not one, and one whose data cannot be found', async () => {
     const skipping: Framework = {
       ...linear,
       name: 'skipping',
@@ -156,6 +156,7 @@ describe('runTraining', () => {
           createModel: async () => ({
             trainEpoch: async (_batches, report) => report(Float32Array.of(1)),
             predict: async (batch) => new Float32Array(batch.size * 10),
+            evaluate: async () => 0,
             weights: async () => new Map(),
             dispose: () => {},
           }),
@@ -165,6 +166,21 @@ describe('runTraining', () => {
     const skipped = await runTraining(options(skipping, join(dir, 'skipping'), { epochs: 1 }));
     expect(skipped.result.status).toBe('failed');
     expect(skipped.result.reason).toBe('skipping reported 1 steps in an epoch of 10 batches');
+
+    const miscounting: Framework = {
+      ...linear,
+      name: 'miscounting',
+      load: async () => {
+        const backend = await linear.load();
+        return {
+          ...backend,
+          createModel: async (modelOptions) => Object.assign(await backend.createModel(modelOptions), { evaluate: async () => 64 }),
+        };
+      },
+    };
+    const miscounted = await runTraining(options(miscounting, join(dir, 'miscounting'), { epochs: 1 }));
+    expect(miscounted.result.status).toBe('failed');
+    expect(miscounted.result.reason).toBe('miscounting: evaluate returned 64 for test batch 0, not an accuracy in [0, 1]');
 
     const lost = await runTraining(options(linear, join(dir, 'lost'), { mirror: join(dir, 'no-such-mirror') }));
     expect(lost.result.status).toBe('failed');
@@ -193,6 +209,11 @@ describe('runTraining', () => {
                 if (batch.size === 1 && !singleSample) throw new Error(`${name}: this graph takes batches of 64`);
                 sizes.push(batch.size);
                 return model.predict(batch);
+              },
+              evaluate: async (batch) => {
+                if (!trained) throw new Error('evaluate before training');
+                sizes.push(batch.size);
+                return model.evaluate(batch);
               },
               weights: () => model.weights(),
               dispose: () => model.dispose(),

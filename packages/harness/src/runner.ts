@@ -4,7 +4,7 @@
  * same timer boundaries (SPEC.md "What the training time includes"), same evaluation, and
  * the same inference timing after it, outside the training timer (inference.ts).
  */
-import { batchCount, batches, loadDataset, type DatasetSource } from '@rosetta/data';
+import { batchCount, batches, loadDataset, type Batch, type DatasetSource } from '@rosetta/data';
 import { captureEnvironment, unloadedBackend } from './environment.js';
 import { trainOneEpoch } from './epoch.js';
 import type { Backend, BackendInfo, Framework, TrainableModel } from './framework.js';
@@ -83,17 +83,13 @@ interface RunState {
   trainingStarted: boolean;
 }
 
-function argmaxMatches(logits: Float32Array, labels: Int32Array, classes: number): number {
-  if (logits.length !== labels.length * classes) {
-    throw new Error(`predict returned ${logits.length} logits for ${labels.length} samples of ${classes} classes`);
+/** The share of a batch the adapter's `evaluate` got right, checked to be one. */
+async function evaluateBatch(model: TrainableModel, batch: Batch, framework: string): Promise<number> {
+  const accuracy = await model.evaluate(batch);
+  if (!(accuracy >= 0 && accuracy <= 1)) {
+    throw new Error(`${framework}: evaluate returned ${accuracy} for test batch ${batch.index}, not an accuracy in [0, 1]`);
   }
-  let correct = 0;
-  for (let i = 0; i < labels.length; i++) {
-    let best = 0;
-    for (let c = 1; c < classes; c++) if (logits[i * classes + c]! > logits[i * classes + best]!) best = c;
-    if (best === labels[i]) correct++;
-  }
-  return correct;
+  return accuracy;
 }
 
 async function train(options: TrainingOptions, state: RunState, log: Log, startedAt: Date): Promise<Result> {
@@ -187,7 +183,7 @@ async function train(options: TrainingOptions, state: RunState, log: Log, starte
     let seen = 0;
     const testIterator = batches(dataset.test, { batchSize, seed, epoch: 0, shuffle: false, layout, labels, limit: options.testLimit });
     for (const batch of testIterator) {
-      correct += argmaxMatches(await model.predict(batch), batch.y, spec.classes);
+      correct += (await evaluateBatch(model, batch, framework.name)) * batch.size;
       seen += batch.size;
     }
     const evalSeconds = (performance.now() - evalStart) / 1000;

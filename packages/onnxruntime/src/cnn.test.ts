@@ -1,8 +1,8 @@
 import { initialWeights, randomBatch, type InputFormat, type ModelOptions, type Weights } from '@rosetta/harness';
 import { describe, expect, test } from 'vitest';
-import { cnnProgram } from './cnn.js';
+import { program } from './cnn.js';
 import { cnnReference, crossEntropy, lastDenseGradient } from '@rosetta/spec/testing';
-import { cpuTrainer, firstMismatch, train } from './testing/steps.js';
+import { cpuModel, firstMismatch, train } from './testing/steps.js';
 
 const BATCH = 2;
 const input: InputFormat = { layout: 'NCHW', labels: 'sparse' };
@@ -12,7 +12,7 @@ const batches = [randomBatch('cnn', input, BATCH, 'cnn-test/0'), randomBatch('cn
 
 describe('CNN training graph', () => {
   test('forward logits and loss at the shared initial weights equal a plain TypeScript forward (float64)', async () => {
-    const trainer = await cpuTrainer(cnnProgram(options));
+    const trainer = await cpuModel(program(options));
     const batch = batches[0]!;
     const reference = cnnReference(weights, batch.x as Float32Array, BATCH);
     const { loss } = crossEntropy(reference.logits, batch.y, 10);
@@ -25,7 +25,7 @@ describe('CNN training graph', () => {
   });
 
   test('SGD momentum: v = 0.9 v + g, w = w - 0.01 v, with g the true gradient', async () => {
-    const trainer = await cpuTrainer(cnnProgram(options));
+    const trainer = await cpuModel(program(options));
     await train(trainer, [batches[0]!]);
     // From zero velocity, the first velocity is the gradient itself.
     const g1 = new Map([...weights.keys()].map((name) => [name, trainer.stateTensor(`${name}.velocity`).data.slice()]));
@@ -44,7 +44,7 @@ describe('CNN training graph', () => {
 
     // Second step: the gradient at w1 on batch 1, from a fresh trainer (zero velocity) at w1.
     await train(trainer, [batches[1]!]);
-    const probe = await cpuTrainer(cnnProgram({ ...options, weights: withValues(w1) }));
+    const probe = await cpuModel(program({ ...options, weights: withValues(w1) }));
     await train(probe, [batches[1]!]);
     for (const name of weights.keys()) {
       const g2 = probe.stateTensor(`${name}.velocity`).data;

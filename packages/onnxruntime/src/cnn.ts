@@ -1,28 +1,46 @@
 /**
  * The VGG-style CNN of SPEC.md as ONNX graphs: forward, loss, gradients and the SGD-momentum
- * update are all nodes of one training-step graph, generated here and run by ONNX Runtime.
+ * update are all nodes of one training graph, generated here and run by ONNX Runtime.
  * Read it next to packages/tfjs/src/cnn.ts: the steps are the same, in the same order.
  */
-import { CNN_SPEC, type ModelOptions } from '@rosetta/harness';
-import { add, conv, dropout, flatten, matMul, maxPool, relu, sgdMomentumOptimizer, type Tensor } from '@rosetta/onnx-graph';
+import type { Batch } from '@rosetta/data';
+import type { ModelOptions } from '@rosetta/harness';
+import {
+  add, argMax, cast, conv, dropout, equal, flatten, matMul, maxPool, reduceMean, relu, sgdMomentumOptimizer,
+  type Optimizer, type Tensor,
+} from '@rosetta/onnx-graph';
+import { CNN_SPEC } from '@rosetta/spec';
+import ort from 'onnxruntime-node';
+import { sparseSoftmaxCrossEntropy } from './loss.js';
 import type { TrainingProgram } from './program.js';
-import { compileProgram, sparseCrossEntropy, type Parameters } from './training-graph.js';
+import type { Provider } from './provider.js';
+import { OrtModel, parameters, type BatchTensors, type TrainerOptions, type TrainingState } from './trainer.js';
+import { compileProgram, type Parameters } from './training-graph.js';
 
 // #region load data
-// The shared harness loads CIFAR-10; its iterator hands this backend NCHW float32 batches
-// (pixels / 255, the native layout of ONNX Conv) with sparse int32 labels (framework.ts).
-const INPUT = { dtype: 'float32', shape: [CNN_SPEC.channels, CNN_SPEC.imageSize, CNN_SPEC.imageSize] } as const;
+// The shared iterator hands this backend float32 pixels already divided by 255, in ONNX
+// Conv's native NCHW layout, and sparse int32 labels. ORT tensors over the batch's own
+// buffers, no copy.
+export function input(batch: Batch): BatchTensors {
+  if (batch.kind !== 'image' || batch.layout !== 'NCHW') {
+    throw new Error(`ONNX Runtime CNN: expected an NCHW image batch, got ${batch.kind === 'image' ? batch.layout : batch.kind}`);
+  }
+  return { x: new ort.Tensor('float32', batch.x, batch.shape), y: new ort.Tensor('int32', batch.y, [batch.size]) };
+}
 // #endregion
 
 // #region build model
-interface Mode {
-  /** Emit Dropout nodes (training with dropout on); otherwise dropout is the identity. */
+// Two VGG blocks (conv 3x3 "same" + ReLU, twice; max-pool 2x2; dropout 0.25), then
+// flatten, dense 512 + ReLU, dropout 0.5 and a dense layer of 10 logits (no softmax: the
+// loss works on logits), written as graph nodes on the parameter tensors `p`, which are
+// the shared weights in their canonical layout (OIHW kernels, dense kernels [in, out]).
+// Dropout nodes draw a new mask from `seed` on every run; without dropout (inference,
+// parity runs) they are the identity.
+export interface Mode {
   readonly dropout: boolean;
-  /** Seed for the Dropout nodes: ONNX Runtime draws a new mask from it on every run. */
   readonly seed: number;
 }
 
-/** conv 3x3 "same" -> ReLU, weights OIHW as in the canonical layout. */
 function convRelu(x: Tensor, p: Parameters, name: string): Tensor {
   return relu(conv(x, p[`${name}.weight`]!, p[`${name}.bias`]!, { pads: [1, 1, 1, 1] }));
 }
@@ -32,8 +50,8 @@ function vggBlock(x: Tensor, p: Parameters, convs: readonly [string, string], mo
   return dropout(h, CNN_SPEC.convDropout, { training: mode.dropout, seed });
 }
 
-/** Logits [batch, 10] of an NCHW batch. */
-function forward(x: Tensor, p: Parameters, mode: Mode): Tensor {
+/** Logits [batch, 10] of an NCHW batch x. */
+export function buildModel(x: Tensor, p: Parameters, mode: Mode): Tensor {
   const block1 = vggBlock(x, p, ['conv1', 'conv2'], mode, mode.seed);
   const block2 = vggBlock(block1, p, ['conv3', 'conv4'], mode, mode.seed + 1);
   // ONNX Flatten of NCHW is the (channel, row, column) order of the canonical dense1 rows.
@@ -44,37 +62,69 @@ function forward(x: Tensor, p: Parameters, mode: Mode): Tensor {
 // #endregion
 
 // #region loss and optimiser
-// Softmax cross-entropy on the logits (sparse labels, batch mean), and SGD with momentum
-// without unit gain (v = 0.9 v + g; w = w - 0.01 v): both are graph nodes; the gradients
-// between them come from onnx-graph's reverse-mode differentiation.
-const loss = sparseCrossEntropy;
-const optimizer = sgdMomentumOptimizer({ learningRate: CNN_SPEC.optimizer.learningRate, momentum: CNN_SPEC.optimizer.momentum });
+// Loss: softmax cross-entropy on the logits with the sparse labels, batch mean (loss.ts,
+// shared with the GRU). Optimiser: SGD with momentum 0.9 and no unit gain
+// (v = 0.9 v + g; w = w - 0.01 v). Both become graph nodes; the gradients between them
+// come from onnx-graph's reverse-mode differentiation.
+export const loss = sparseSoftmaxCrossEntropy;
+
+export function optimizer(): Optimizer {
+  const { learningRate, momentum } = CNN_SPEC.optimizer;
+  return sgdMomentumOptimizer({ learningRate, momentum });
+}
 // #endregion
 
 // #region train on mini-batches
-/**
- * The step, chunk (K steps in a Loop) and inference graphs of the CNN. Training runs them
- * batch after batch in trainer.ts, feeding each run's updated weights and momentum into the next.
- */
-export function cnnProgram(options: ModelOptions): TrainingProgram {
-  return compileProgram({
-    model: 'cnn',
-    input: INPUT,
-    batchSize: options.batchSize ?? CNN_SPEC.batchSize,
-    classes: CNN_SPEC.classes,
-    weights: options.weights,
-    loss,
-    optimizer,
-    forward: (x, p, training) => forward(x, p, { dropout: training && options.dropout, seed: options.seed }),
-  });
+// One step per batch, in the iterator's order (the epoch loop is OrtModel.trainEpoch in
+// trainer.ts). The training graph holds the whole step: buildModel in training mode, the
+// loss, its gradients and the optimiser's update (compiled once, before training, by
+// compileProgram). ONNX Runtime only runs graphs, so a step is one `run`: the batch and
+// the current state (parameters, momentum, step count) go in; the loss and the updated
+// state come out, and the updated state is fed back in at the next step. The same function
+// runs the chunk graph, an ONNX Loop of K steps over K stacked batches, when the trainer
+// runs K steps per `run`.
+export async function trainStep(session: ort.InferenceSession, state: TrainingState, batch: BatchTensors): Promise<Float32Array> {
+  const outputs = await session.run({ x: batch.x, y: batch.y, ...state.tensors });
+  // Every state tensor comes back updated under `next.<name>`: the next run's `<name>`.
+  for (const name of Object.keys(state.tensors)) state.tensors[name] = outputs[state.names.next(name)]!;
+  return outputs[state.names.loss]!.data as Float32Array; // one loss per step of the run
 }
 // #endregion
 
 // #region predict
-// Prediction runs the inference graph (the same forward, dropout off) on the current
-// weights: OrtTrainer.predict in trainer.ts.
+// Logits [batch, 10]: one run of the inference graph (buildModel with dropout off) on the
+// current parameters.
+export async function predict(session: ort.InferenceSession, state: TrainingState, batch: Batch): Promise<ort.Tensor> {
+  const { logits } = await session.run({ x: input(batch).x, ...parameters(state) });
+  return logits!;
+}
 // #endregion
 
 // #region evaluate
-// Evaluation is done by the shared harness: accuracy = mean(argmax(logits) == label).
+// Accuracy over a batch: the share of images whose largest logit is their label, as graph
+// nodes on the inference graph's logits. The harness averages it over the full test
+// batches (OrtModel.evaluate runs the evaluation graph).
+export function accuracy(logits: Tensor, labels: Tensor): Tensor {
+  return reduceMean(cast(equal(argMax(logits, 1), cast(labels, 'int64')), 'float32'), [0]);
+}
 // #endregion
+
+/** The training, inference and evaluation graphs of the CNN, compiled from the steps above, from the shared weights. */
+export function program(options: ModelOptions): TrainingProgram {
+  return compileProgram({
+    model: 'cnn',
+    input: { dtype: 'float32', shape: [CNN_SPEC.channels, CNN_SPEC.imageSize, CNN_SPEC.imageSize] },
+    batchSize: options.batchSize ?? CNN_SPEC.batchSize,
+    classes: CNN_SPEC.classes,
+    weights: options.weights,
+    buildModel: (x, p, training) => buildModel(x, p, { dropout: training && options.dropout, seed: options.seed }),
+    loss,
+    optimizer: optimizer(),
+    accuracy,
+  });
+}
+
+/** The CNN as the harness trains it: its graphs' sessions on `provider`. */
+export function createModel(options: ModelOptions, provider: Provider, trainer: TrainerOptions): Promise<OrtModel> {
+  return OrtModel.create(program(options), { input, trainStep, predict }, provider, trainer);
+}

@@ -5,12 +5,11 @@
 import { createRequire } from 'node:module';
 import { describeFramework, describeGpu, detectGpu, type Backend, type Framework, type ModelOptions } from '@rosetta/harness';
 import { OPSET } from '@rosetta/onnx-graph';
-import { cnnProgram } from './cnn.js';
+import * as cnn from './cnn.js';
 import type { TrainingProgram } from './program.js';
 import { diagnoseCuda, setupCuda } from './cuda-libraries.js';
 import { checkProvider, provider, type ProviderName } from './provider.js';
-import { rnnProgram } from './rnn.js';
-import { OrtTrainer } from './trainer.js';
+import * as rnn from './rnn.js';
 
 /**
  * Training steps per `run` (K > 1: an ONNX Loop over a chunk of K batches). The CUDA provider
@@ -25,7 +24,7 @@ export const STEPS_PER_RUN: Readonly<Record<ProviderName, number>> = { cpu: 8, c
 
 /** The graphs of a model, for `options.batchSize` (default: SPEC.md's batch). */
 export function buildProgram(options: ModelOptions): TrainingProgram {
-  return options.model === 'cnn' ? cnnProgram(options) : rnnProgram(options);
+  return (options.model === 'cnn' ? cnn : rnn).program(options);
 }
 
 function packageVersion(name: string): string {
@@ -62,7 +61,7 @@ export function ortFramework(name: ProviderName, description: string, stepsPerRu
         },
         input: { layout: 'NCHW', labels: 'sparse' },
         createModel: (options) =>
-          OrtTrainer.create(buildProgram(options), p, { stepsPerRun: options.stepsPerRun ?? stepsPerRun, profile: options.profile ?? false }),
+          (options.model === 'cnn' ? cnn : rnn).createModel(options, p, { stepsPerRun: options.stepsPerRun ?? stepsPerRun, profile: options.profile ?? false }),
       };
     },
   };

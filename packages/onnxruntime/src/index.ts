@@ -1,6 +1,6 @@
 export { cpuFramework, cudaFramework, frameworks, ortFramework, buildProgram, STEPS_PER_RUN } from './framework.js';
-export { cnnProgram } from './cnn.js';
-export { rnnProgram } from './rnn.js';
-export { OrtTrainer, type TrainerOptions } from './trainer.js';
+export * as cnn from './cnn.js';
+export * as rnn from './rnn.js';
+export { OrtModel, parameters, type BatchTensors, type ModelSteps, type TrainerOptions, type TrainingState } from './trainer.js';
 export { type StateTensor, type TrainingProgram } from './program.js';
 export { provider, checkProvider, type Provider, type ProviderName } from './provider.js';

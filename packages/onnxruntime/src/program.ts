@@ -7,6 +7,8 @@
  *   `names.next(name)` (onnx-graph's `trainingGraph`).
  * - inference graph for a batch size: inputs x [batch, ...] and the parameters; output logits
  *   [batch, classes]. `predict` builds one per batch size it is given (batch 1 for latency).
+ * - evaluation graph for a batch size: the inference graph with labels y [batch] (int32) as
+ *   another input and the batch's accuracy as its output.
  */
 import type { ModelName, Tensor as WeightTensor } from '@rosetta/harness';
 import type { TrainingNames } from '@rosetta/onnx-graph';
@@ -29,6 +31,8 @@ export interface TrainingProgram {
   training(stepsPerRun: number): Uint8Array;
   /** The inference graph for batches of `batchSize` (x, parameters -> logits), built when asked for. */
   inference(batchSize: number): Uint8Array;
+  /** The evaluation graph for batches of `batchSize` (x, y, parameters -> accuracy), built when asked for. */
+  evaluation(batchSize: number): Uint8Array;
   /** Initial values of every state tensor: parameters first, then optimiser slots and step count. */
   readonly state: readonly StateTensor[];
   /** The inference graph with the given parameters baked in as initialisers: a plain model file. */

@@ -1,9 +1,9 @@
 import { initialWeights, randomBatch, RNN_SPEC, type InputFormat, type ModelOptions, type Weights } from '@rosetta/harness';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { rnnProgram } from './rnn.js';
+import { program } from './rnn.js';
 import { crossEntropy, lastDenseGradient, rnnReference, type ReferenceForward } from '@rosetta/spec/testing';
-import { cpuTrainer, firstMismatch, train } from './testing/steps.js';
-import type { OrtTrainer } from './trainer.js';
+import { cpuModel, firstMismatch, train } from './testing/steps.js';
+import type { OrtModel } from './trainer.js';
 
 const BATCH = 2;
 const input: InputFormat = { layout: 'NCHW', labels: 'sparse' };
@@ -21,17 +21,17 @@ function adamWeights(w: Float32Array, m: ArrayLike<number>, v: ArrayLike<number>
   return Float64Array.from(w, (wi, i) => wi - (lr * (m[i]! / (1 - beta1 ** t))) / (Math.sqrt(v[i]! / (1 - beta2 ** t)) + epsilon));
 }
 
-const copyState = (trainer: OrtTrainer, suffix: string) =>
+const copyState = (trainer: OrtModel, suffix: string) =>
   new Map([...weights.keys()].map((name) => [name, trainer.stateTensor(`${name}${suffix}`).data.slice()]));
 
 // One trainer for the whole file: building the sessions of a 150-step unrolled GRU is the slow part.
-let trainer: OrtTrainer;
+let trainer: OrtModel;
 let reference: ReferenceForward;
 let initialLogits: Float32Array;
 let firstLoss: number;
 
 beforeAll(async () => {
-  trainer = await cpuTrainer(rnnProgram(options));
+  trainer = await cpuModel(program(options));
   reference = rnnReference(weights, batches[0]!.x, BATCH);
   initialLogits = await trainer.predict(batches[0]!);
   [firstLoss] = (await train(trainer, [batches[0]!])) as [number];
@@ -67,7 +67,7 @@ describe('GRU training graph', () => {
     // Second step: g2 at w1 on batch 1, from a fresh trainer (zero moments) at w1.
     await train(trainer, [batches[1]!]);
     expect(trainer.stateTensor('step').data[0]).toBe(2);
-    const probe = await cpuTrainer(rnnProgram({ ...options, weights: withValues(w1) }));
+    const probe = await cpuModel(program({ ...options, weights: withValues(w1) }));
     await train(probe, [batches[1]!]);
     for (const name of weights.keys()) {
       const g2 = probe.stateTensor(`${name}.m`).data.map((m) => m / (1 - beta1));

@@ -1,20 +1,37 @@
 /**
  * The GRU of SPEC.md as ONNX graphs: embedding, a GRU unrolled over the 150 time steps, the
- * dense head, the loss, its gradients and the Adam update, all nodes of one training-step
- * graph. Read it next to packages/tfjs/src/rnn.ts: the steps are the same, in the same order.
+ * dense head, the loss, its gradients and the Adam update, all nodes of one training graph.
+ * Read it next to packages/tfjs/src/rnn.ts: the steps are the same, in the same order.
  */
-import { RNN_SPEC, type ModelOptions } from '@rosetta/harness';
-import { adamOptimizer, add, gather, matMul, mul, reshape, sigmoid, split, sub, tanh, transpose, zeros, type Tensor } from '@rosetta/onnx-graph';
+import type { Batch } from '@rosetta/data';
+import type { ModelOptions } from '@rosetta/harness';
+import {
+  adamOptimizer, add, argMax, cast, equal, gather, matMul, mul, reduceMean, reshape, sigmoid, split, sub, tanh, transpose, zeros,
+  type Optimizer, type Tensor,
+} from '@rosetta/onnx-graph';
+import { RNN_SPEC } from '@rosetta/spec';
+import ort from 'onnxruntime-node';
+import { sparseSoftmaxCrossEntropy } from './loss.js';
 import type { TrainingProgram } from './program.js';
-import { compileProgram, sparseCrossEntropy, type Parameters } from './training-graph.js';
+import type { Provider } from './provider.js';
+import { OrtModel, parameters, type BatchTensors, type TrainerOptions, type TrainingState } from './trainer.js';
+import { compileProgram, type Parameters } from './training-graph.js';
 
 // #region load data
-// The shared harness loads IMDB (last 150 tokens, padded with 0 at the end, vocabulary
-// 30,000); its iterator hands this backend int32 token batches [batch, 150] with sparse labels.
-const INPUT = { dtype: 'int32', shape: [RNN_SPEC.sequenceLength] } as const;
+// The shared iterator hands this backend int32 token ids [batch, 150] (the last 150 tokens
+// of each review, padded with 0 at the end) and sparse int32 labels 0/1. ORT tensors over
+// the batch's own buffers, no copy.
+export function input(batch: Batch): BatchTensors {
+  if (batch.kind !== 'tokens') throw new Error(`ONNX Runtime GRU: expected a token batch, got ${batch.kind}`);
+  return { x: new ort.Tensor('int32', batch.x, batch.shape), y: new ort.Tensor('int32', batch.y, [batch.size]) };
+}
 // #endregion
 
 // #region build model
+// Embedding(30000, 125) -> GRU(100) -> Dense(2) logits, written as graph nodes on the
+// parameter tensors `p`, the shared weights in their canonical layout. The GRU is unrolled
+// over the 150 time steps, starts from a zero state and keeps only its last output. The
+// model has no dropout, so `ModelOptions.dropout` changes nothing here.
 /**
  * One GRU step in the classic formulation (ONNX linear_before_reset = 0, Keras
  * reset_after = false): the reset gate scales h before the recurrent matmul.
@@ -30,7 +47,7 @@ function gruStep(h: Tensor, xzr: Tensor, xh: Tensor, rzr: Tensor, rh: Tensor): T
 }
 
 /** Logits [batch, 2] of a token batch [batch, 150]. */
-function forward(tokens: Tensor, p: Parameters): Tensor {
+export function buildModel(tokens: Tensor, p: Parameters): Tensor {
   const { units, embeddingSize, sequenceLength: steps } = RNN_SPEC;
   const [batch] = tokens.staticShape() as [number];
   // Time-major: [150, batch, 125] embeddings, so that step t is a slice along the first axis.
@@ -50,39 +67,68 @@ function forward(tokens: Tensor, p: Parameters): Tensor {
 // #endregion
 
 // #region loss and optimiser
-// Softmax cross-entropy on the logits (sparse labels, batch mean), and Adam (lr 0.001,
-// beta1 0.9, beta2 0.999, epsilon 1e-8, with bias correction): both are graph nodes; the
-// gradients between them come from onnx-graph's reverse-mode differentiation.
-const loss = sparseCrossEntropy;
-const { learningRate, beta1, beta2, epsilon } = RNN_SPEC.optimizer;
-const optimizer = adamOptimizer({ learningRate, beta1, beta2, epsilon });
+// Loss: softmax cross-entropy on the logits with the sparse labels, batch mean (loss.ts,
+// shared with the CNN). Optimiser: Adam (lr 0.001, beta1 0.9, beta2 0.999, epsilon 1e-8,
+// with bias correction). Both become graph nodes; the gradients between them come from
+// onnx-graph's reverse-mode differentiation.
+export const loss = sparseSoftmaxCrossEntropy;
+
+export function optimizer(): Optimizer {
+  const { learningRate, beta1, beta2, epsilon } = RNN_SPEC.optimizer;
+  return adamOptimizer({ learningRate, beta1, beta2, epsilon });
+}
 // #endregion
 
 // #region train on mini-batches
-/**
- * The step, chunk (K steps in a Loop) and inference graphs of the GRU. Training runs them
- * batch after batch in trainer.ts, feeding each run's updated weights and Adam moments into
- * the next. The model has no dropout, so `options.dropout` changes nothing here.
- */
-export function rnnProgram(options: ModelOptions): TrainingProgram {
-  return compileProgram({
-    model: 'rnn',
-    input: INPUT,
-    batchSize: options.batchSize ?? RNN_SPEC.batchSize,
-    classes: RNN_SPEC.classes,
-    weights: options.weights,
-    loss,
-    optimizer,
-    forward: (x, p) => forward(x, p),
-  });
+// One step per batch, in the iterator's order (the epoch loop is OrtModel.trainEpoch in
+// trainer.ts). The training graph holds the whole step: buildModel, the loss, its
+// gradients back through the 150 unrolled time steps and Adam's update (compiled once,
+// before training, by compileProgram). ONNX Runtime only runs graphs, so a step is one
+// `run`: the batch and the current state (parameters, Adam's moments, step count) go in;
+// the loss and the updated state come out, and the updated state is fed back in at the
+// next step. The same function runs the chunk graph, an ONNX Loop of K steps over K
+// stacked batches, when the trainer runs K steps per `run`.
+export async function trainStep(session: ort.InferenceSession, state: TrainingState, batch: BatchTensors): Promise<Float32Array> {
+  const outputs = await session.run({ x: batch.x, y: batch.y, ...state.tensors });
+  // Every state tensor comes back updated under `next.<name>`: the next run's `<name>`.
+  for (const name of Object.keys(state.tensors)) state.tensors[name] = outputs[state.names.next(name)]!;
+  return outputs[state.names.loss]!.data as Float32Array; // one loss per step of the run
 }
 // #endregion
 
 // #region predict
-// Prediction runs the inference graph (the same forward) on the current weights:
-// OrtTrainer.predict in trainer.ts.
+// Logits [batch, 2]: one run of the inference graph (buildModel) on the current parameters.
+export async function predict(session: ort.InferenceSession, state: TrainingState, batch: Batch): Promise<ort.Tensor> {
+  const { logits } = await session.run({ x: input(batch).x, ...parameters(state) });
+  return logits!;
+}
 // #endregion
 
 // #region evaluate
-// Evaluation is done by the shared harness: accuracy = mean(argmax(logits) == label).
+// Accuracy over a batch: the share of reviews whose larger logit is their label, as graph
+// nodes on the inference graph's logits. The harness averages it over the full test
+// batches (OrtModel.evaluate runs the evaluation graph).
+export function accuracy(logits: Tensor, labels: Tensor): Tensor {
+  return reduceMean(cast(equal(argMax(logits, 1), cast(labels, 'int64')), 'float32'), [0]);
+}
 // #endregion
+
+/** The training, inference and evaluation graphs of the GRU, compiled from the steps above, from the shared weights. */
+export function program(options: ModelOptions): TrainingProgram {
+  return compileProgram({
+    model: 'rnn',
+    input: { dtype: 'int32', shape: [RNN_SPEC.sequenceLength] },
+    batchSize: options.batchSize ?? RNN_SPEC.batchSize,
+    classes: RNN_SPEC.classes,
+    weights: options.weights,
+    buildModel: (x, p) => buildModel(x, p),
+    loss,
+    optimizer: optimizer(),
+    accuracy,
+  });
+}
+
+/** The GRU as the harness trains it: its graphs' sessions on `provider`. */
+export function createModel(options: ModelOptions, provider: Provider, trainer: TrainerOptions): Promise<OrtModel> {
+  return OrtModel.create(program(options), { input, trainStep, predict }, provider, trainer);
+}

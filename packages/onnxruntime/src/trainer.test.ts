@@ -5,7 +5,7 @@ import { initialWeights, randomBatch, type InputFormat, type ModelName, type Mod
 import ort from 'onnxruntime-node';
 import { describe, expect, test } from 'vitest';
 import { buildProgram } from './framework.js';
-import { cpuTrainer, firstMismatch, train } from './testing/steps.js';
+import { cpuModel, firstMismatch, train } from './testing/steps.js';
 
 const BATCH = 2;
 /** The unrolled GRU's sessions take seconds to build, more on a loaded machine. */
@@ -27,11 +27,11 @@ function argmaxRows(logits: Float32Array, classes: number): number[] {
   return rows;
 }
 
-describe('OrtTrainer', () => {
+describe('OrtModel', () => {
   test.each(['cnn', 'rnn'] as const)('%s: K steps in one Loop run give the losses and weights of K single-step runs (dropout off)', async (model) => {
     const { program, batches } = setup(model);
-    const single = await cpuTrainer(program, 1);
-    const chunked = await cpuTrainer(program, 2);
+    const single = await cpuModel(program, 1);
+    const chunked = await cpuModel(program, 2);
     // Five batches: two full chunks of two, then one batch left over for the step graph.
     const singleLosses = await train(single, batches);
     const chunkedLosses = await train(chunked, batches);
@@ -46,7 +46,7 @@ describe('OrtTrainer', () => {
 
   test.each(['cnn', 'rnn'] as const)('%s: the exported inference model predicts what the trainer predicts', async (model) => {
     const { program, batches } = setup(model);
-    const trainer = await cpuTrainer(program);
+    const trainer = await cpuModel(program);
     await train(trainer, batches.slice(0, 2));
     const dir = await mkdtemp(join(tmpdir(), 'rosetta-export-'));
     try {
@@ -66,6 +66,19 @@ describe('OrtTrainer', () => {
       await session.release();
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+    trainer.dispose();
+  }, SLOW);
+
+  test.each(['cnn', 'rnn'] as const)('%s: evaluate is mean(argmax(logits) == label) over the batch, at any batch size', async (model) => {
+    const { program, batches } = setup(model);
+    const trainer = await cpuModel(program);
+    await train(trainer, batches.slice(0, 2));
+    for (const batch of [batches[4]!, randomBatch(model, input, 1, `trainer-test/${model}/single`)]) {
+      const predicted = argmaxRows(await trainer.predict(batch), program.classes);
+      // Labels chosen from the predictions: right for the first sample, wrong for the others.
+      const labels = Int32Array.from(predicted, (best, n) => (n === 0 ? best : (best + 1) % program.classes));
+      expect(await trainer.evaluate({ ...batch, y: labels })).toBe(1 / batch.size);
     }
     trainer.dispose();
   }, SLOW);

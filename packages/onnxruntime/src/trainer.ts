@@ -1,10 +1,14 @@
 /**
- * The training runner: ONNX Runtime only runs inference, so a training step is one run of a
- * graph that computes forward, backward and the optimiser update, and hands back the updated
- * parameters and optimiser state. They stay ORT tensors and are fed straight back into the
- * next run as they are; the only copy is the one onnxruntime-node makes of every output.
+ * The harness's TrainableModel for both ONNX Runtime models. A model file (cnn.ts, rnn.ts)
+ * holds the steps (the batch as tensors, one training run, prediction) and the graphs
+ * compiled from it; this class owns the sessions and the state, and calls the steps for
+ * every batch of an epoch. ONNX Runtime only runs inference, so a training step is one run
+ * of a graph that computes forward, backward and the optimiser update, and hands back the
+ * updated parameters and optimiser state. They stay ORT tensors and are fed straight back
+ * into the next run as they are; the only copy is the one onnxruntime-node makes of every
+ * output.
  *
- * Two ways to run a step:
+ * Two ways to run a step, both through the model file's `trainStep`:
  * - one `run` per batch (the step graph), or
  * - one `run` per chunk of K batches (the chunk graph: an ONNX Loop over [K, batch, ...]
  *   inputs), so that a GPU keeps the parameters on the device for K steps instead of
@@ -12,6 +16,7 @@
  */
 import { writeFileAtomic, type Batch } from '@rosetta/data';
 import type { KernelEvent, StepReporter, TrainableModel } from '@rosetta/harness';
+import type { TrainingNames } from '@rosetta/onnx-graph';
 import ort from 'onnxruntime-node';
 import { OrtProfiler } from './profile.js';
 import type { TrainingProgram } from './program.js';
@@ -19,9 +24,37 @@ import type { Provider } from './provider.js';
 
 type Feeds = Record<string, ort.Tensor>;
 
-/** One batch as the training graph takes it: a leading axis of K = 1 over the same buffer. */
-function batchFeeds(batch: Batch): Feeds {
-  return { x: tensor(batch.x, [1, ...batch.shape]), y: tensor(batch.y, [1, batch.size]) };
+/** A batch as ORT tensors: x [..., batch, ...] and int32 labels y [..., batch]. */
+export interface BatchTensors {
+  readonly x: ort.Tensor;
+  readonly y: ort.Tensor;
+}
+
+/** What the training graphs carry from one run to the next, and the names they use for it. */
+export interface TrainingState {
+  readonly names: TrainingNames;
+  /** Every state tensor (parameters, optimiser slots, step count) by its input name. */
+  readonly tensors: Feeds;
+}
+
+/** The current parameters by name: what the inference and evaluation graphs take besides the batch. */
+export function parameters(state: TrainingState): Feeds {
+  return Object.fromEntries(state.names.params.map((name) => [name, state.tensors[name]!]));
+}
+
+/** The steps of a model file that run sessions (the accuracy step is a node of the evaluation graph). */
+export interface ModelSteps {
+  /** The batch as the graphs take it: ORT tensors over its own buffers. */
+  input(batch: Batch): BatchTensors;
+  /** One run of a training graph on x [K, batch, ...], y [K, batch]: the K losses; `state` is updated. */
+  trainStep(session: ort.InferenceSession, state: TrainingState, batch: BatchTensors): Promise<Float32Array>;
+  /** Logits [batch, classes] from one run of an inference graph. */
+  predict(session: ort.InferenceSession, state: TrainingState, batch: Batch): Promise<ort.Tensor>;
+}
+
+/** One batch as the training graph takes it: a leading axis of K = 1 over the same buffers. */
+function stepOf({ x, y }: BatchTensors): BatchTensors {
+  return { x: x.reshape([1, ...x.dims]), y: y.reshape([1, ...y.dims]) };
 }
 
 function tensor(data: Float32Array | Int32Array, shape: readonly number[]): ort.Tensor {
@@ -56,13 +89,13 @@ class ChunkBuffer {
   }
 
   /** The full chunk as [K, ...] tensors over the buffers (no copy); empties the buffer. */
-  take(): Feeds {
+  take(): BatchTensors {
     this.count = 0;
     return { x: tensor(this.x!, [this.capacity, ...this.shape]), y: tensor(this.y!, [this.capacity, this.shape[0]!]) };
   }
 
   /** The batches of a partial chunk, one by one (views into the buffers); empties the buffer. */
-  *remaining(): Generator<Feeds> {
+  *remaining(): Generator<BatchTensors> {
     const count = this.count;
     this.count = 0;
     if (count === 0) return;
@@ -75,19 +108,20 @@ class ChunkBuffer {
 }
 
 /**
- * The inference graphs have static shapes too: one session per batch size `predict` is given,
- * created on first use and kept. The training batch size's is created with the trainer,
- * outside every timer; batch 1's during the runner's latency warm-up.
+ * The inference and evaluation graphs have static shapes too: one session per batch size
+ * `predict` or `evaluate` is given, created on first use and kept. The training batch size's
+ * are created with the model, outside every timer; batch 1's during the runner's latency
+ * warm-up.
  */
-class InferenceSessions {
+class SessionsBySize {
   private readonly sessions = new Map<number, Promise<ort.InferenceSession>>();
 
-  constructor(private readonly program: TrainingProgram, private readonly options: ort.InferenceSession.SessionOptions) {}
+  constructor(private readonly graph: (batchSize: number) => Uint8Array, private readonly options: ort.InferenceSession.SessionOptions) {}
 
   get(batchSize: number): Promise<ort.InferenceSession> {
     let session = this.sessions.get(batchSize);
     if (session === undefined) {
-      session = ort.InferenceSession.create(this.program.inference(batchSize), this.options);
+      session = ort.InferenceSession.create(this.graph(batchSize), this.options);
       this.sessions.set(batchSize, session);
     }
     return session;
@@ -105,19 +139,21 @@ export interface TrainerOptions {
   readonly profile?: boolean;
 }
 
-export class OrtTrainer implements TrainableModel {
+export class OrtModel implements TrainableModel {
   private constructor(
     private readonly program: TrainingProgram,
+    private readonly steps: ModelSteps,
     private readonly step: ort.InferenceSession,
     private readonly chunk: ort.InferenceSession | null,
     readonly stepsPerRun: number,
-    private readonly inference: InferenceSessions,
-    private state: Feeds,
+    private readonly inference: SessionsBySize,
+    private readonly evaluation: SessionsBySize,
+    private readonly state: TrainingState,
     private readonly profiler: OrtProfiler | null,
   ) {}
 
   /** Session creation (graph optimisation, kernel selection) happens here, outside the training timer. */
-  static async create(program: TrainingProgram, provider: Provider, options: TrainerOptions): Promise<OrtTrainer> {
+  static async create(program: TrainingProgram, steps: ModelSteps, provider: Provider, options: TrainerOptions): Promise<OrtModel> {
     const k = options.stepsPerRun;
     if (!Number.isInteger(k) || k < 1) throw new Error(`onnxruntime: stepsPerRun must be a positive integer, got ${k}`);
     const profiler = options.profile ? await OrtProfiler.create() : null;
@@ -126,18 +162,19 @@ export class OrtTrainer implements TrainableModel {
     // The Loop's trip count is part of the chunk graph; an epoch's last, shorter chunk runs
     // step by step on the step graph.
     const chunk = k > 1 ? await ort.InferenceSession.create(program.training(k), training('chunk')) : null;
-    const inference = new InferenceSessions(program, provider.options);
-    await inference.get(program.batchSize);
-    const state: Feeds = {};
-    for (const s of program.state) state[s.name] = new ort.Tensor('float32', s.data.slice(), s.shape);
-    return new OrtTrainer(program, step, chunk, k, inference, state, profiler);
+    const inference = new SessionsBySize((size) => program.inference(size), provider.options);
+    const evaluation = new SessionsBySize((size) => program.evaluation(size), provider.options);
+    await Promise.all([inference.get(program.batchSize), evaluation.get(program.batchSize)]);
+    const tensors: Feeds = {};
+    for (const s of program.state) tensors[s.name] = new ort.Tensor('float32', s.data.slice(), s.shape);
+    return new OrtModel(program, steps, step, chunk, k, inference, evaluation, { names: program.names, tensors }, profiler);
   }
 
   async trainEpoch(batches: Iterable<Batch>, report: StepReporter): Promise<void> {
     if (this.chunk === null) {
       for (const batch of batches) {
         this.checkSize(batch);
-        report(await this.run(this.step, batchFeeds(batch)));
+        report(await this.run(this.step, stepOf(this.steps.input(batch))));
       }
       return;
     }
@@ -147,18 +184,14 @@ export class OrtTrainer implements TrainableModel {
       buffer.add(batch);
       if (buffer.full) report(await this.run(this.chunk, buffer.take()));
     }
-    for (const feeds of buffer.remaining()) report(await this.run(this.step, feeds));
+    for (const tensors of buffer.remaining()) report(await this.run(this.step, tensors));
   }
 
-  /** Runs a training graph once; its state outputs become the next run's state inputs. */
-  private async run(session: ort.InferenceSession, data: Feeds): Promise<Float32Array> {
-    const outputs = await session.run({ ...data, ...this.state });
+  /** One run of a training graph: the model file's step, then the profiler's note of it. */
+  private async run(session: ort.InferenceSession, batch: BatchTensors): Promise<Float32Array> {
+    const losses = await this.steps.trainStep(session, this.state, batch);
     this.profiler?.ran(session);
-    const next: Feeds = {};
-    const names = this.program.names;
-    for (const s of this.program.state) next[s.name] = outputs[names.next(s.name)]!;
-    this.state = next;
-    return outputs[names.loss]!.data as Float32Array;
+    return losses;
   }
 
   /** ONNX Runtime's profile of the training runs `train` makes, by op type; once per trainer created with `profile`. */
@@ -175,16 +208,20 @@ export class OrtTrainer implements TrainableModel {
   }
 
   async predict(batch: Batch): Promise<Float32Array> {
-    const feeds: Feeds = { x: tensor(batch.x, batch.shape) };
-    for (const name of this.program.names.params) feeds[name] = this.state[name]!;
-    const { logits } = await (await this.inference.get(batch.size)).run(feeds);
-    return logits!.data as Float32Array;
+    const logits = await this.steps.predict(await this.inference.get(batch.size), this.state, batch);
+    return logits.data as Float32Array;
+  }
+
+  /** One run of the evaluation graph: the model file's buildModel, dropout off, then its accuracy. */
+  async evaluate(batch: Batch): Promise<number> {
+    const { accuracy } = await (await this.evaluation.get(batch.size)).run({ ...this.steps.input(batch), ...parameters(this.state) });
+    return (accuracy!.data as Float32Array)[0]!;
   }
 
   async weights(): Promise<Map<string, { shape: readonly number[]; data: Float32Array }>> {
     const weights = new Map<string, { shape: readonly number[]; data: Float32Array }>();
     for (const name of this.program.names.params) {
-      const t = this.state[name]!;
+      const t = this.state.tensors[name]!;
       weights.set(name, { shape: t.dims, data: t.data as Float32Array });
     }
     return weights;
@@ -200,13 +237,13 @@ export class OrtTrainer implements TrainableModel {
 
   /** Current value of any state tensor (parameters and optimiser slots), for tests and export. */
   stateTensor(name: string): { shape: readonly number[]; data: Float32Array } {
-    const t = this.state[name];
+    const t = this.state.tensors[name];
     if (t === undefined) throw new Error(`onnxruntime: no state tensor named ${name}`);
     return { shape: t.dims, data: t.data as Float32Array };
   }
 
   dispose(): void {
-    const released = Promise.all([this.step.release(), this.chunk?.release(), this.inference.release()]);
+    const released = Promise.all([this.step.release(), this.chunk?.release(), this.inference.release(), this.evaluation.release()]);
     // After the sessions: one still profiling writes its trace when released.
     if (this.profiler !== null) void released.then(() => this.profiler!.dispose());
   }

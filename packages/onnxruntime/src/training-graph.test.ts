@@ -11,13 +11,13 @@ import { buildProgram } from './framework.js';
  * op newly used by a graph has to be looked up there and added.
  */
 const CUDA_KERNELS = new Set([
-  'Add', 'And', 'Cast', 'Concat', 'ConstantOfShape', 'Conv', 'CumSum', 'Div', 'Dropout', 'Equal', 'Exp', 'Expand', 'Flatten',
-  'Gather', 'Gemm', 'Greater', 'Identity', 'Loop', 'MatMul', 'MaxPool', 'Mul', 'Neg', 'Pad', 'Pow', 'ReduceSum', 'Relu',
+  'Add', 'And', 'ArgMax', 'Cast', 'Concat', 'ConstantOfShape', 'Conv', 'CumSum', 'Div', 'Dropout', 'Equal', 'Exp', 'Expand', 'Flatten',
+  'Gather', 'Gemm', 'Greater', 'Identity', 'Loop', 'MatMul', 'MaxPool', 'Mul', 'Neg', 'Pad', 'Pow', 'ReduceMean', 'ReduceSum', 'Relu',
   'Reshape', 'ScatterElements', 'ScatterND', 'Sigmoid', 'Slice', 'SoftmaxCrossEntropyLoss', 'Split', 'Sqrt', 'Squeeze', 'Sub',
   'Sum', 'Tanh', 'TopK', 'Transpose', 'Unsqueeze', 'Where',
 ]);
 
-/** Every op type in the training graphs (1 and 8 steps per run, Loop bodies included). */
+/** Every op type in the training graphs (1 and 8 steps per run, Loop bodies included) and the inference and evaluation graphs. */
 function opTypes(model: ModelName): Set<string> {
   const program = buildProgram({ model, weights: initialWeights(model, 1), seed: 1, dropout: true, batchSize: 2 });
   const found = new Set<string>();
@@ -29,10 +29,11 @@ function opTypes(model: ModelName): Set<string> {
     }
   };
   for (const k of [1, 8]) walk(parseModel(program.training(k)).graph!);
+  for (const graph of [program.inference(2), program.evaluation(2)]) walk(parseModel(graph).graph!);
   return found;
 }
 
-describe('training graphs on the CUDA provider', () => {
+describe('the graphs on the CUDA provider', () => {
   test.each(['cnn', 'rnn'] as const)('%s: every op has a CUDA kernel', (model) => {
     expect([...opTypes(model)].filter((op) => !CUDA_KERNELS.has(op))).toEqual([]);
   });

@@ -1,17 +1,16 @@
 /**
- * Turns a model (forward pass, loss, optimiser) into the graphs the trainer runs: training
- * with K steps per run (onnx-graph's `trainingGraph`: forward, loss, gradients and update,
- * in an ONNX Loop when K > 1), inference with the parameters as inputs, and the exported
- * inference model with them baked in (onnx-graph's `inferenceGraph`).
- * Both models share this, so cnn.ts and rnn.ts hold only what differs between them.
+ * Turns a model (buildModel, loss, optimiser, accuracy) into the graphs the trainer runs:
+ * training with K steps per run (onnx-graph's `trainingGraph`: forward, loss, gradients and
+ * update, in an ONNX Loop when K > 1), inference and evaluation with the parameters as
+ * inputs, and the exported inference model with them baked in (onnx-graph's
+ * `inferenceGraph`). Both models share this, so cnn.ts and rnn.ts hold only what differs
+ * between them.
  */
 import type { ModelName, Tensor as WeightTensor, Weights } from '@rosetta/harness';
 import {
-  cast,
   Graph,
   inferenceGraph as onnxInferenceGraph,
   serializeModel,
-  softmaxCrossEntropy,
   trainingGraph,
   type Optimizer,
   type Tensor,
@@ -30,16 +29,13 @@ export interface ModelDefinition {
   readonly classes: number;
   /** Initial parameters in the canonical layout, which is already this graph's layout. */
   readonly weights: Weights;
-  /** Logits [batch, classes]; `training` is false in the inference graph (dropout off). */
-  forward(x: Tensor, p: Parameters, training: boolean): Tensor;
+  /** Logits [batch, classes]; `training` is false in the inference and evaluation graphs (dropout off). */
+  buildModel(x: Tensor, p: Parameters, training: boolean): Tensor;
   /** The scalar training loss of a batch from its logits and int32 labels [batch]. */
   loss(logits: Tensor, labels: Tensor): Tensor;
   readonly optimizer: Optimizer;
-}
-
-/** Softmax cross-entropy on logits with sparse labels (int32 from the iterator), batch mean. */
-export function sparseCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
-  return softmaxCrossEntropy(logits, cast(labels, 'int64'));
+  /** The scalar accuracy of a batch from its logits and int32 labels [batch]. */
+  accuracy(logits: Tensor, labels: Tensor): Tensor;
 }
 
 function training(def: ModelDefinition, stepsPerRun: number): { graph: Graph; names: TrainingNames } {
@@ -51,7 +47,7 @@ function training(def: ModelDefinition, stepsPerRun: number): { graph: Graph; na
       { name: 'x', dtype: def.input.dtype, shape: [def.batchSize, ...def.input.shape] },
       { name: 'y', dtype: 'int32', shape: [def.batchSize] },
     ],
-    loss: (p, { x, y }) => def.loss(def.forward(x!, p, true), y!),
+    loss: (p, { x, y }) => def.loss(def.buildModel(x!, p, true), y!),
     optimizer: def.optimizer,
     stepsPerRun,
   });
@@ -64,12 +60,18 @@ function initialState(def: ModelDefinition, names: TrainingNames): StateTensor[]
   return [...params, ...slots, { name: names.step, shape: [], data: new Float32Array(1) }];
 }
 
-/** Forward only, dropout off, the parameters as inputs: what `predict` runs on the current weights. */
-function inferenceGraph(def: ModelDefinition, batchSize: number): Uint8Array {
-  const g = new Graph(`${def.model}_inference`);
+/**
+ * Forward only, dropout off, the parameters as inputs: what `predict` runs on the current
+ * weights (output `logits`), or, with `labels`, what `evaluate` runs (input y, output `accuracy`).
+ */
+function inferenceGraph(def: ModelDefinition, batchSize: number, labels = false): Uint8Array {
+  const g = new Graph(`${def.model}_${labels ? 'evaluation' : 'inference'}`);
   const x = g.input('x', def.input.dtype, [batchSize, ...def.input.shape]);
+  const y = labels ? g.input('y', 'int32', [batchSize]) : null;
   const p = Object.fromEntries([...def.weights].map(([name, w]) => [name, g.input(name, 'float32', w.shape)]));
-  g.output(def.forward(x, p, false), 'logits');
+  const logits = def.buildModel(x, p, false);
+  if (y === null) g.output(logits, 'logits');
+  else g.output(def.accuracy(logits, y), 'accuracy');
   return serializeModel(g);
 }
 
@@ -85,7 +87,7 @@ function exportedGraph(def: ModelDefinition, weights: ReadonlyMap<string, Weight
       name: `${def.model}_inference`,
       params,
       inputs: [{ name: 'x', dtype: def.input.dtype, shape: [def.batchSize, ...def.input.shape] }],
-      forward: (p, { x }) => ({ logits: def.forward(x!, p, false) }),
+      forward: (p, { x }) => ({ logits: def.buildModel(x!, p, false) }),
     }),
   );
 }
@@ -99,6 +101,7 @@ export function compileProgram(def: ModelDefinition): TrainingProgram {
     names: step.names,
     training: (stepsPerRun) => serializeModel(stepsPerRun === 1 ? step.graph : training(def, stepsPerRun).graph),
     inference: (batchSize) => inferenceGraph(def, batchSize),
+    evaluation: (batchSize) => inferenceGraph(def, batchSize, true),
     state: initialState(def, step.names),
     exportInference: (weights) => exportedGraph(def, weights),
   };

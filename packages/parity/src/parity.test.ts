@@ -34,6 +34,7 @@ function withLayoutBug(framework: Framework, name: string, bug: (name: string, t
           return {
             trainEpoch: (batches, report) => model.trainEpoch(batches, report),
             predict: (batch) => model.predict(batch),
+            evaluate: (batch) => model.evaluate(batch),
             weights: async () => convert(await model.weights()),
             dispose: () => model.dispose(),
           };

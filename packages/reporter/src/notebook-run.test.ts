@@ -33,6 +33,7 @@ function fakeFramework(name: string, options: { nanAtStep?: number; unavailable?
               }
             },
             predict: async (batch: Batch) => new Float32Array(batch.size * 10),
+            evaluate: async (batch: Batch) => batch.y.filter((label) => label === 0).length / batch.size,
             weights: async () => new Map(),
             dispose: () => {},
           };

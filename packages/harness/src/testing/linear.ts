@@ -137,6 +137,16 @@ export class LinearModel implements TrainableModel {
     return out;
   }
 
+  /** The share of the batch whose largest logit (the first, on a tie) is its label. */
+  async evaluate(batch: Batch): Promise<number> {
+    let correct = 0;
+    for (let i = 0; i < batch.size; i++) {
+      const logits = this.logits(batch, i);
+      if (logits.indexOf(Math.max(...logits)) === batch.y[i]) correct++;
+    }
+    return correct / batch.size;
+  }
+
   async weights(): Promise<Map<string, { shape: readonly number[]; data: Float32Array }>> {
     return new Map([
       ['linear.weight', { shape: [this.features, this.classes], data: Float32Array.from(this.kernel) }],

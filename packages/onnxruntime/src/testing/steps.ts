@@ -1,15 +1,18 @@
-/** Test helpers: a CPU trainer on a small program, and element-wise comparison of arrays. */
+/** Test helpers: a CPU model on a small program, and element-wise comparison of arrays. */
 import type { Batch } from '@rosetta/data';
+import * as cnn from '../cnn.js';
 import type { TrainingProgram } from '../program.js';
 import { provider } from '../provider.js';
-import { OrtTrainer } from '../trainer.js';
+import * as rnn from '../rnn.js';
+import { OrtModel } from '../trainer.js';
 
-export async function cpuTrainer(program: TrainingProgram, stepsPerRun = 1): Promise<OrtTrainer> {
-  return OrtTrainer.create(program, provider('cpu'), { stepsPerRun });
+/** The model of `program` on the CPU provider, with the steps of its model file. */
+export async function cpuModel(program: TrainingProgram, stepsPerRun = 1): Promise<OrtModel> {
+  return OrtModel.create(program, program.model === 'cnn' ? cnn : rnn, provider('cpu'), { stepsPerRun });
 }
 
 /** Trains on `batches` (one epoch) and returns every reported loss. */
-export async function train(trainer: OrtTrainer, batches: readonly Batch[]): Promise<number[]> {
+export async function train(trainer: OrtModel, batches: readonly Batch[]): Promise<number[]> {
   const losses: number[] = [];
   await trainer.trainEpoch(batches, (chunk) => losses.push(...chunk));
   return losses;
