@@ -28,6 +28,8 @@ interface Case {
   readonly attrs: Record<string, unknown>;
   /** What ours is compared with; default: the stock wasm kernel it replaced, if any. */
   readonly reference?: { readonly name: string; readonly run: KernelRun };
+  /** Inputs replaced by a copy before every call (weights that change every step). */
+  readonly fresh?: readonly string[];
 }
 
 const random = (shape: number[]) => tf.randomUniform(shape, -1, 1);
@@ -37,6 +39,13 @@ const previousFilterGradient = {
   run: ((inputs, attrs) => conv2DBackpropFilterAsConvolution({ inputs, backend: backend(), attrs } as never)) as KernelRun,
 };
 const conv = (cIn: number, cOut: number, size: number, withInput = true): Case[] => [
+  {
+    // The stock forward convolution of the same sizes: the rate its gradients can aim at.
+    kernel: 'Conv2D', label: `forward, x [64,${size},${size},${cIn}] -> ${cOut} channels (stock)`,
+    inputs: () => ({ x: random([64, size, size, cIn]), filter: random([3, 3, cIn, cOut]) }),
+    attrs: { strides: 1, pad: 'same', dataFormat: 'NHWC', dilations: 1 },
+    fresh: ['filter'],
+  },
   {
     kernel: 'Conv2DBackpropFilter', label: `x [64,${size},${size},${cIn}] -> [3,3,${cIn},${cOut}]`,
     inputs: () => ({ x: random([64, size, size, cIn]), dy: random([64, size, size, cOut]) }),
@@ -63,12 +72,39 @@ const CASES: Case[] = [
   ...conv(3, 50, 32, false), ...conv(50, 50, 32), ...conv(50, 100, 16), ...conv(100, 100, 16),
   pool(32, 50), pool(16, 100),
   {
+    kernel: 'Sum', label: 'conv bias gradient: [64,32,32,50] over axes 0,1,2',
+    inputs: () => ({ x: random([64, 32, 32, 50]) }), attrs: { axis: [0, 1, 2], keepDims: false },
+  },
+  {
+    // A new W every call, as after every optimizer step: XNNPACK packs it each time.
+    kernel: 'BatchMatMul', label: 'dense1 forward, new weights each call: [1,64,6400] x [1,6400,512]',
+    inputs: () => ({ a: random([1, 64, 6400]), b: random([1, 6400, 512]) }), attrs: { transposeA: false, transposeB: false },
+    fresh: ['b'],
+  },
+  {
     kernel: 'BatchMatMul', label: 'dense1 dW: [1,64,6400]^T x [1,64,512]',
     inputs: () => ({ a: random([1, 64, 6400]), b: random([1, 64, 512]) }), attrs: { transposeA: true, transposeB: false },
   },
   {
     kernel: 'BatchMatMul', label: 'dense1 dx: [1,64,512] x [1,6400,512]^T',
     inputs: () => ({ a: random([1, 64, 512]), b: random([1, 6400, 512]) }), attrs: { transposeA: false, transposeB: true },
+  },
+  // One GRU time step's products (1,350 per training step); the recurrent kernel's
+  // halves are new tensors every step (tf.split), so XNNPACK packs them every time.
+  {
+    kernel: 'BatchMatMul', label: 'GRU h rk1, new rk1 each call: [1,64,100] x [1,100,200]',
+    inputs: () => ({ a: random([1, 64, 100]), b: random([1, 100, 200]) }), attrs: { transposeA: false, transposeB: false },
+    fresh: ['b'],
+  },
+  {
+    kernel: 'BatchMatMul', label: 'GRU rk1 gradient: [1,64,100]^T x [1,64,200]',
+    inputs: () => ({ a: random([1, 64, 100]), b: random([1, 64, 200]) }), attrs: { transposeA: true, transposeB: false },
+    fresh: ['b'],
+  },
+  {
+    kernel: 'BatchMatMul', label: 'GRU h gradient: [1,64,200] x [1,100,200]^T',
+    inputs: () => ({ a: random([1, 64, 200]), b: random([1, 100, 200]) }), attrs: { transposeA: false, transposeB: true },
+    fresh: ['a'],
   },
   {
     kernel: 'Unpack', label: 'GRU time steps: [150,64,125] along axis 0',
@@ -111,21 +147,29 @@ console.log(`kernel bench on ${describeWasmRuntime(runtime)}: median of ${RUNS} 
 for (const c of CASES.filter((k) => values.only === undefined || k.kernel === values.only)) {
   const inputs = c.inputs();
   const attrs = c.attrs as tf.NamedAttrMap;
-  const ours: KernelRun = () => tf.engine().runKernel(c.kernel, inputs, attrs) as tf.Tensor;
+  const ours: KernelRun = (i, a) => tf.engine().runKernel(c.kernel, i, a) as tf.Tensor;
   const stock = stockKernel(c.kernel);
   const reference =
     c.reference ??
     (stock && { name: 'the stock wasm kernel', run: ((i, a) => stock.kernelFunc({ inputs: i, backend: backend(), attrs: a })) as KernelRun });
   const samples = { ours: [] as { wall: number; cpu: number }[], reference: [] as { wall: number; cpu: number }[] };
+  /** Times `run` on the inputs, with fresh copies of those that change every step. */
+  const timed = (run: KernelRun) => {
+    // A computed copy has new data (tf.clone would share it, and XNNPACK its packing).
+    const copies = Object.fromEntries((c.fresh ?? []).map((name) => [name, tf.add(inputs[name]!, 0)]));
+    const times = timeOnce(() => run({ ...inputs, ...copies }, attrs));
+    tf.dispose(Object.values(copies));
+    return times;
+  };
   // The first call of each creates XNNPACK operators and grows the heap: not timed.
-  timeOnce(() => ours(inputs, attrs));
-  if (reference) timeOnce(() => reference.run(inputs, attrs));
+  timed(ours);
+  if (reference) timed(reference.run);
   for (let r = 0; r < RUNS; r++) {
     // Alternate which goes first, so that neither always runs on a warmer cache.
     const order = r % 2 === 0 ? (['ours', 'reference'] as const) : (['reference', 'ours'] as const);
     for (const which of order) {
-      if (which === 'ours') samples.ours.push(timeOnce(() => ours(inputs, attrs)));
-      else if (reference) samples.reference.push(timeOnce(() => reference.run(inputs, attrs)));
+      if (which === 'ours') samples.ours.push(timed(ours));
+      else if (reference) samples.reference.push(timed(reference.run));
     }
   }
   const summary = (s: { wall: number; cpu: number }[]) => ({ wall: median(s.map((t) => t.wall)), cpu: median(s.map((t) => t.cpu)) });
