@@ -24,16 +24,26 @@ export function allowedGrowthBytes(model: ModelName, steps: number): number {
 let gc: (() => void) | undefined;
 
 /**
- * process.memoryUsage() after a full collection. Node exposes `gc` only when started with
- * --expose-gc; setting the flag at run time makes it available in a new context.
+ * process.memoryUsage() once garbage collection frees nothing more. Array buffers over
+ * native memory (onnxruntime-node's outputs) are freed by finalizers that run after a
+ * collection, on a later turn of the event loop, so it collects and yields until the array
+ * buffers stop shrinking. Node exposes `gc` only when started with --expose-gc; setting the
+ * flag at run time makes it available in a new context.
  */
-export function memoryAfterGc(): NodeJS.MemoryUsage {
+export async function memoryAfterGc(): Promise<NodeJS.MemoryUsage> {
   if (gc === undefined) {
     setFlagsFromString('--expose-gc');
     gc = runInNewContext('gc') as () => void;
   }
-  gc();
-  return process.memoryUsage();
+  let usage = process.memoryUsage();
+  for (let round = 0; round < 10; round++) {
+    gc();
+    await new Promise((resolve) => setImmediate(resolve));
+    const next = process.memoryUsage();
+    if (round > 0 && next.arrayBuffers >= usage.arrayBuffers) return next;
+    usage = next;
+  }
+  return usage;
 }
 
 export interface EpochMemoryOptions<T> {
@@ -71,7 +81,7 @@ export async function memoryByEpoch<T>(framework: Framework, options: EpochMemor
     const epochs: EpochMemory<T>[] = [];
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       await trainOneEpoch(trainable, { framework: framework.name, split, input: backend.input, batchSize, seed: 1, epoch });
-      epochs.push({ epoch, memory: memoryAfterGc(), probe: options.probe() });
+      epochs.push({ epoch, memory: await memoryAfterGc(), probe: options.probe() });
     }
     return epochs;
   } finally {
