@@ -5,4 +5,3 @@ export { TfjsModel, type ModelParts, type ModelSteps } from './model.js';
 export { sparseSoftmaxCrossEntropy } from './loss.js';
 export * from './layout.js';
 export { getCanonicalWeights, setCanonicalWeights } from './layer-weights.js';
-export * from './kernel-arguments.js';

@@ -24,7 +24,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { conv2DBackpropFilterInfo } from '@rosetta/tfjs';
+import { conv2DBackpropFilterInfo } from '@rosetta/tfjs-wasm/kernel-arguments';
 import { CPU, output, values } from './cpu-values.js';
 
 type Shape4 = [number, number, number, number];

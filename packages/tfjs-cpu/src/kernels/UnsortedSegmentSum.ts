@@ -20,7 +20,7 @@ import {
   type UnsortedSegmentSumInputs,
 } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { checkSegmentSum } from '@rosetta/tfjs';
+import { checkSegmentSum } from '@rosetta/tfjs-wasm/kernel-arguments';
 import { CPU, output, values } from './cpu-values.js';
 
 function unsortedSegmentSum(args: {

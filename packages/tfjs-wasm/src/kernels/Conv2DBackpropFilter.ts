@@ -23,7 +23,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { conv2DBackpropFilterInfo } from '@rosetta/tfjs';
+import { conv2DBackpropFilterInfo } from '../kernel-arguments.js';
 import { callWasmKernel, heapView, release, releaseView, transpose, WASM } from './wasm-kernel-calls.js';
 
 /**

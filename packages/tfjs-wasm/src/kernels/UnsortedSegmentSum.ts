@@ -20,7 +20,7 @@ import {
   type UnsortedSegmentSumInputs,
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { checkSegmentSum } from '@rosetta/tfjs';
+import { checkSegmentSum } from '../kernel-arguments.js';
 import { callWasmKernel, release, WASM } from './wasm-kernel-calls.js';
 
 function unsortedSegmentSum(args: {

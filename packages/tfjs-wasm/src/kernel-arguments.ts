@@ -3,6 +3,12 @@
  * backend (tfjs-cpu and tfjs-wasm implement them differently, but must refuse the same
  * inputs with the same messages). TF.js's own kernels trust their callers; these ones
  * carry gradients, so a wrong shape or id must fail loudly instead of training on garbage.
+ *
+ * They live here, with the kernels the wasm backend lacks and this package adds. tfjs-cpu,
+ * whose faster replacements of the same kernels must agree, reads them through the
+ * `@rosetta/tfjs-wasm/kernel-arguments` entry, which loads nothing but tfjs-core. Not the
+ * other way round: tfjs-cpu already depended on tfjs-wasm (its tests compare the two
+ * backends), so tfjs-wasm cannot depend on tfjs-cpu without a cycle.
  */
 import { backend_util, util, type Conv2DBackpropFilterAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
 
