@@ -5,6 +5,7 @@ export * from './cifar.js';
 export * from './download.js';
 export * from './imdb.js';
 export * from './iterator.js';
+export * from './json.js';
 export * from './load.js';
 export * from './manifest.js';
 export * from './npy.js';

@@ -4,6 +4,7 @@
  */
 import type { DatasetName } from './dataset.js';
 import type { Checksum } from './checksum.js';
+import { parseJson } from './json.js';
 
 export const DATASET_NAMES: readonly DatasetName[] = ['cifar10', 'imdb'];
 
@@ -62,12 +63,7 @@ export class ManifestError extends Error {
 
 /** Parses and checks a manifest; `origin` (its path or URL) names it in errors. */
 export function parseManifest(text: string, origin: string): Manifest {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ManifestError(`${origin}: not valid JSON: ${(error as Error).message}`);
-  }
+  const json = parseJson(text, origin, (message) => new ManifestError(message));
   const datasets = (json as { datasets?: unknown } | null)?.datasets;
   if (typeof datasets !== 'object' || datasets === null) throw new ManifestError(`${origin}: no "datasets" object`);
   const description = (json as { description?: unknown }).description;

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { parseJson } from '@rosetta/data';
 
 const FamilySchema = z.object({
   /** Used in file names, e.g. notebooks/<id>.<model>.ipynb. */
@@ -60,13 +61,7 @@ export const CATALOGUE_FILE = new URL('../frameworks.json', import.meta.url);
 
 /** Parses and validates a catalogue; the error names the file and every problem. */
 export function parseCatalogue(text: string, file: string): Catalogue {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${file}: not valid JSON (${(error as Error).message})`);
-  }
-  const parsed = CatalogueSchema.safeParse(json);
+  const parsed = CatalogueSchema.safeParse(parseJson(text, file));
   if (!parsed.success) {
     throw new Error(`${file}: not a valid framework catalogue: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }

@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { parseJson } from '@rosetta/data';
 
 export const RESULTS_SCHEMA_VERSION = 2;
 
@@ -144,13 +145,7 @@ function describe(error: z.ZodError): string {
 
 /** Parses and validates one results file's text; the error names the file and every problem. */
 export function parseResult(text: string, file: string): Result {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ResultFileError(`${file}: not valid JSON (${(error as Error).message})`);
-  }
-  const parsed = ResultSchema.safeParse(json);
+  const parsed = ResultSchema.safeParse(parseJson(text, file, (message) => new ResultFileError(message)));
   if (!parsed.success) throw new ResultFileError(`${file}: not a valid results file: ${describe(parsed.error)}`);
   return parsed.data;
 }

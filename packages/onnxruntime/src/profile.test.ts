@@ -40,7 +40,7 @@ describe('ONNX Runtime trace', () => {
     expect(() => opEvents(trace, 4, 'linear-profile.json')).toThrow('linear-profile.json: 3 runs recorded, expected more than 4');
     expect(() => parseTrace('{"cat": 1}', 'bad.json')).toThrow('bad.json: expected an array of trace events');
     expect(() => parseTrace('[{"cat": "Node", "name": "x"}]', 'bad.json')).toThrow(/^bad\.json: event 0 lacks/);
-    expect(() => parseTrace('[', 'bad.json')).toThrow(/^bad\.json: not JSON/);
+    expect(() => parseTrace('[', 'bad.json')).toThrow(/^bad\.json: not valid JSON/);
   });
 });
 

@@ -8,6 +8,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseJson } from '@rosetta/data';
 import type { KernelEvent } from '@rosetta/harness';
 import type ort from 'onnxruntime-node';
 
@@ -30,12 +31,7 @@ const CONTROL_FLOW = new Set(['Loop', 'Scan', 'If']);
 
 /** Reads a trace file's text; `file` names it in errors. */
 export function parseTrace(text: string, file: string): TraceEvent[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${file}: not JSON: ${(error as Error).message}`);
-  }
+  const json = parseJson(text, file);
   if (!Array.isArray(json)) throw new Error(`${file}: expected an array of trace events`);
   json.forEach((event: unknown, i) => {
     const e = event as Partial<TraceEvent> | null;
