@@ -3,7 +3,7 @@
  * element's source position through per-element index vectors; the GRU's embedding
  * lookup (9,600 rows of 125 from a [30000, 125] table per training step) took tens of ms.
  * Here x is viewed as [outer, axis, inner] and each (outer, index) pair is one contiguous
- * copy of `inner` values out of a view of the heap. Batched gathers (batchDims > 0) and
+ * copy of `inner` values within the heap. Batched gathers (batchDims > 0) and
  * string tensors (or non-int32 indices) go to the stock kernel. Indices are checked as
  * the stock kernel does.
  */
@@ -17,7 +17,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { WASM } from './wasm-kernel-calls.js';
+import { heapElements, WASM } from './wasm-kernel-calls.js';
 
 /** `stock` is the wasm backend's own GatherV2, kept for the cases not handled here. */
 export function gatherV2Config(stock: KernelConfig): KernelConfig {
@@ -38,14 +38,13 @@ export function gatherV2Config(stock: KernelConfig): KernelConfig {
     }
     const count = ids.length;
     const out = backend.makeOutput([...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)], x.dtype);
-    // Views only after the allocation: it may grow the heap and detach older views.
-    const from = backend.typedArrayFromHeap(x);
-    const to = backend.typedArrayFromHeap(out);
-    const where = backend.typedArrayFromHeap(indices);
-    for (let o = 0, at = 0; o < outer; o++) {
-      for (let i = 0; i < count; i++, at += inner) {
-        const start = (o * size + where[i]!) * inner;
-        to.set(from.subarray(start, start + inner), at);
+    const where = backend.typedArrayFromHeap(indices); // after the allocation
+    const { heap, start } = heapElements(backend, x.dtype);
+    const from = start(x);
+    for (let o = 0, to = start(out); o < outer; o++) {
+      for (let i = 0; i < count; i++, to += inner) {
+        const row = from + (o * size + where[i]!) * inner;
+        heap.copyWithin(to, row, row + inner);
       }
     }
     return out;

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
+// tf.grad needs the gradient functions, which tfjs-core registers only on request.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { startBackends, stopBackends, uniform, wasmBackend } from '../testing/backends.js';
 import { expectIdentical } from '../testing/float32-bound.js';
 

@@ -2,8 +2,8 @@
  * SplitV on wasm, one copy per output. The stock kernel runs the stock Slice once per
  * output, which copies the whole input out of the wasm heap each time; the GRU splits its
  * gate pre-activations and recurrent kernel three times per time step (450 calls per
- * training step). Output i here is copySlice of its range along the axis, read through a
- * view of the heap. String tensors go to the stock kernel.
+ * training step). Output i here is copySlice of its range along the axis. String tensors
+ * go to the stock kernel.
  */
 import {
   backend_util,
@@ -17,7 +17,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { copySlice } from './Slice.js';
-import { WASM } from './wasm-kernel-calls.js';
+import { heapElements, WASM } from './wasm-kernel-calls.js';
 
 /** `stock` is the wasm backend's own SplitV, kept for string tensors. */
 export function splitVConfig(stock: KernelConfig): KernelConfig {
@@ -29,11 +29,10 @@ export function splitVConfig(stock: KernelConfig): KernelConfig {
     const sizes = backend_util.prepareSplitSize(x, attrs.numOrSizeSplits, axis);
     const shapes = sizes.map((s) => x.shape.map((d, i) => (i === axis ? s : d)));
     const outs = shapes.map((shape) => backend.makeOutput(shape, x.dtype));
-    // Views only after every allocation: one may grow the heap and detach older views.
-    const values = backend.typedArrayFromHeap(x);
+    const { heap, start } = heapElements(backend, x.dtype); // after every allocation
     const begin = x.shape.map(() => 0);
     outs.forEach((out, i) => {
-      copySlice(values, x.shape, begin, shapes[i]!, backend.typedArrayFromHeap(out));
+      copySlice(heap, start(x), x.shape, begin, shapes[i]!, start(out));
       begin[axis]! += sizes[i]!;
     });
     return outs;

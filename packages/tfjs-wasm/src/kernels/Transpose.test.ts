@@ -14,6 +14,7 @@ const CASES: { name: string; x: HostTensor; perm: number[] }[] = [
   { name: 'rank 4, the last axis kept: [3,4,5,6] perm [2,0,1,3]', x: uniform([3, 4, 5, 6], 2), perm: [2, 0, 1, 3] },
   { name: 'int32, rank 5: [2,3,2,4,3] perm [3,1,0,2,4]', x: ints([2, 3, 2, 4, 3]), perm: [3, 1, 0, 2, 4] },
   { name: 'the last axis moved (the stock kernel): [5,7] perm [1,0]', x: uniform([5, 7], 3), perm: [1, 0] },
+  { name: 'the identity permutation (tf.gather\'s gradient; shared data): [30,12] perm [0,1]', x: uniform([30, 12], 4), perm: [0, 1] },
 ];
 
 describe('Transpose on wasm (row copies when the last axis stays) matches the cpu backend exactly', () => {

@@ -16,7 +16,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { copySlice } from './Slice.js';
-import { WASM } from './wasm-kernel-calls.js';
+import { heapElements, WASM } from './wasm-kernel-calls.js';
 
 /** `stock` is the wasm backend's own Unpack, kept for string tensors. */
 export function unpackConfig(stock: KernelConfig): KernelConfig {
@@ -28,13 +28,12 @@ export function unpackConfig(stock: KernelConfig): KernelConfig {
     const count = value.shape[axis]!;
     const outShape = value.shape.filter((_, i) => i !== axis);
     const outs = Array.from({ length: count }, () => backend.makeOutput(outShape, value.dtype));
-    // Views only after every allocation: one may grow the heap and detach older views.
-    const x = backend.typedArrayFromHeap(value);
+    const { heap, start } = heapElements(backend, value.dtype); // after every allocation
     const begin = value.shape.map(() => 0);
     const size = value.shape.map((d, i) => (i === axis ? 1 : d));
     outs.forEach((out, i) => {
       begin[axis] = i;
-      copySlice(x, value.shape, begin, size, backend.typedArrayFromHeap(out));
+      copySlice(heap, start(value), value.shape, begin, size, start(out));
     });
     return outs;
   };
