@@ -16,6 +16,5 @@ export * from './epoch.js';
 export * from './runner.js';
 export * from './inference.js';
 export * from './bench.js';
-export * from './random-batch.js';
 export * from './memory.js';
 export * from './difference.js';

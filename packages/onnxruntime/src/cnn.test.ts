@@ -1,4 +1,5 @@
-import { initialWeights, randomBatch, type InputFormat, type ModelOptions, type Weights } from '@rosetta/harness';
+import { initialWeights, type InputFormat, type ModelOptions, type Weights } from '@rosetta/harness';
+import { randomBatch } from '@rosetta/harness/testing';
 import { describe, expect, test } from 'vitest';
 import { program } from './cnn.js';
 import { cnnReference, crossEntropy, lastDenseGradient } from '@rosetta/spec/testing';

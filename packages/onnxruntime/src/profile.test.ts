@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { aggregateKernels, initialWeights, randomBatch, type ModelOptions } from '@rosetta/harness';
+import { aggregateKernels, initialWeights, type ModelOptions } from '@rosetta/harness';
+import { randomBatch } from '@rosetta/harness/testing';
 import { describe, expect, test } from 'vitest';
 import * as cnn from './cnn.js';
 import { opEvents, parseTrace } from './profile.js';

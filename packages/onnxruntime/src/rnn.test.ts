@@ -1,4 +1,5 @@
-import { initialWeights, randomBatch, RNN_SPEC, type InputFormat, type ModelOptions, type Weights } from '@rosetta/harness';
+import { initialWeights, RNN_SPEC, type InputFormat, type ModelOptions, type Weights } from '@rosetta/harness';
+import { randomBatch } from '@rosetta/harness/testing';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { program } from './rnn.js';
 import { crossEntropy, lastDenseGradient, rnnReference, type ReferenceForward } from '@rosetta/spec/testing';

@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initialWeights, randomBatch, type InputFormat, type ModelName, type ModelOptions } from '@rosetta/harness';
+import { initialWeights, type InputFormat, type ModelName, type ModelOptions } from '@rosetta/harness';
+import { randomBatch } from '@rosetta/harness/testing';
 import ort from 'onnxruntime-node';
 import { describe, expect, test } from 'vitest';
 import { buildProgram } from './framework.js';

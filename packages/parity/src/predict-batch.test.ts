@@ -9,7 +9,8 @@
  * roundingTolerance of the logits' reduction chain (tolerance.ts), not a tuned number.
  */
 import type { Batch } from '@rosetta/data';
-import { initialWeights, randomBatch, relativeDifference, type Framework, type ModelName } from '@rosetta/harness';
+import { initialWeights, relativeDifference, type Framework, type ModelName } from '@rosetta/harness';
+import { randomBatch } from '@rosetta/harness/testing';
 import { cpuFramework } from '@rosetta/onnxruntime';
 import { framework as wasmFramework } from '@rosetta/tfjs-wasm';
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { initialWeights, randomBatch, relativeDifference, type Framework, type ModelName, type Tensor } from '@rosetta/harness';
+import { initialWeights, relativeDifference, type Framework, type ModelName, type Tensor } from '@rosetta/harness';
+import { randomBatch } from '@rosetta/harness/testing';
 import { TFJS_INPUT } from '@rosetta/tfjs';
 import { framework as wasmFramework } from '@rosetta/tfjs-wasm';
 import { framework } from './index.js';

@@ -8,7 +8,8 @@
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
-import { CNN_SPEC, initialWeights, median, randomBatch, RNN_SPEC, type ModelName } from '@rosetta/harness';
+import { CNN_SPEC, initialWeights, median, RNN_SPEC, type ModelName } from '@rosetta/harness';
+import { randomBatch } from '@rosetta/harness/testing';
 import { framework } from './framework.js';
 
 const { values } = parseArgs({

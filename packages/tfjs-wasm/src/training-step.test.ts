@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { initialWeights, randomBatch, relativeDifference, type ModelName, type Tensor, type TrainableModel } from '@rosetta/harness';
+import { initialWeights, relativeDifference, type ModelName, type Tensor, type TrainableModel } from '@rosetta/harness';
+import { randomBatch } from '@rosetta/harness/testing';
 import { cnn, CNN_BINDINGS, rnn, RNN_BINDINGS, setCanonicalWeights, TfjsModel, TFJS_INPUT } from '@rosetta/tfjs';
 import { framework } from './framework.js';
 import { stopWasm } from './wasm-runtime.js';

@@ -5,8 +5,8 @@
  */
 import type { Batch } from '@rosetta/data';
 import seedrandom from 'seedrandom';
-import type { InputFormat } from './framework.js';
-import { CNN_SPEC, RNN_SPEC, type ModelName } from './spec.js';
+import type { InputFormat } from '../framework.js';
+import { CNN_SPEC, RNN_SPEC, type ModelName } from '../spec.js';
 
 export function randomBatch(model: ModelName, input: InputFormat, batchSize: number, seed: string, index = 0): Batch {
   const random = seedrandom.alea(seed);
