@@ -33,6 +33,7 @@ const CALLS: Record<string, (inputs: Record<string, tf.Tensor>) => tf.Tensor | t
   SplitV: ({ rows }) => tf.engine().runKernel('SplitV', { x: rows! }, { numOrSizeSplits: [2, 3], axis: 1 }) as tf.Tensor[],
   Unpack: ({ x }) => tf.engine().runKernel('Unpack', { value: x! }, { axis: 1 }) as tf.Tensor[],
   Sum: ({ x }) => tf.engine().runKernel('Sum', { x: x! }, { axis: [0, 1, 2], keepDims: false }) as tf.Tensor,
+  Concat: ({ x, dy2 }) => tf.engine().runKernel('Concat', [x!, dy2!] as unknown as tf.NamedTensorMap, { axis: 3 }) as tf.Tensor,
   Identity: ({ x }) => tf.engine().runKernel('Identity', { x: x! }) as tf.Tensor,
   Transpose: ({ x }) => tf.engine().runKernel('Transpose', { x: x! }, { perm: [2, 0, 1, 3] }) as tf.Tensor,
   GatherV2: ({ rows, segmentIds }) =>

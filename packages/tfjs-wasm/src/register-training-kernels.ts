@@ -7,6 +7,7 @@
 import '@tensorflow/tfjs-backend-wasm';
 import {
   BatchMatMul,
+  Concat,
   Conv2DBackpropInput,
   GatherV2,
   Identity,
@@ -22,6 +23,7 @@ import {
   type KernelConfig,
 } from '@tensorflow/tfjs-core';
 import { batchMatMulConfig } from './kernels/BatchMatMul.js';
+import { concatConfig } from './kernels/Concat.js';
 import { conv2DBackpropFilterConfig } from './kernels/Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './kernels/Conv2DBackpropInput.js';
 import { gatherV2Config } from './kernels/GatherV2.js';
@@ -40,6 +42,7 @@ const added: readonly KernelConfig[] = [conv2DBackpropFilterConfig, unsortedSegm
 const replaced: ReadonlyArray<readonly [string, (stock: KernelConfig) => KernelConfig]> = [
   [Conv2DBackpropInput, conv2DBackpropInputConfig],
   [BatchMatMul, batchMatMulConfig],
+  [Concat, concatConfig],
   [GatherV2, gatherV2Config],
   [Identity, identityConfig],
   [MaxPoolGrad, maxPoolGradConfig],
