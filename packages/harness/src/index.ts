@@ -16,5 +16,4 @@ export * from './epoch.js';
 export * from './runner.js';
 export * from './inference.js';
 export * from './bench.js';
-export * from './memory.js';
 export * from './difference.js';

@@ -5,7 +5,8 @@
  * hold every run's outputs) is allowed the growth of a leak budget (harness memory.ts); the
  * RSS, where ONNX Runtime's own allocations show, the outputs of one epoch's runs.
  */
-import { allowedGrowthBytes, initialWeights, median, memoryByEpoch } from '@rosetta/harness';
+import { initialWeights, median } from '@rosetta/harness';
+import { allowedGrowthBytes, memoryByEpoch } from '@rosetta/harness/testing';
 import { describe, expect, test } from 'vitest';
 import { buildProgram, cpuFramework, STEPS_PER_RUN } from './framework.js';
 

@@ -4,7 +4,7 @@
  * heap is allowed the growth of a leak budget (harness memory.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { allowedGrowthBytes, memoryByEpoch } from '@rosetta/harness';
+import { allowedGrowthBytes, memoryByEpoch } from '@rosetta/harness/testing';
 import { describe, expect, test } from 'vitest';
 import { framework } from './framework.js';
 

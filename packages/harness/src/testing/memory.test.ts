@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Batch } from '@rosetta/data';
-import type { Framework, StepReporter, TrainableModel } from './framework.js';
+import type { Framework, StepReporter, TrainableModel } from '../framework.js';
 import { allowedGrowthBytes, LEAK_BUDGET_BYTES, memoryAfterGc, memoryByEpoch } from './memory.js';
-import { frameworks } from './testing/linear.js';
+import { frameworks } from './linear.js';
 
 const linear = frameworks.find((f) => f.name === 'linear')!;
 

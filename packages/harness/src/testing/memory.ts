@@ -4,11 +4,11 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { syntheticSplitOf } from './bench.js';
-import { trainOneEpoch } from './epoch.js';
-import type { Framework } from './framework.js';
-import type { ModelName } from './spec.js';
-import { initialWeights } from './weights.js';
+import { syntheticSplitOf } from '../bench.js';
+import { trainOneEpoch } from '../epoch.js';
+import type { Framework } from '../framework.js';
+import type { ModelName } from '../spec.js';
+import { initialWeights } from '../weights.js';
 
 /** Training steps of a SPEC.md run: 781 batches x 10 epochs (CNN), 390 x 3 (GRU). */
 export const SPEC_RUN_STEPS: Readonly<Record<ModelName, number>> = { cnn: 7_810, rnn: 1_170 };
