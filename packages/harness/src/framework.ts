@@ -73,6 +73,24 @@ export interface KernelEvent {
   readonly ms: number;
 }
 
+/**
+ * For a `profileKernels` whose training steps record their own events: runs `train` with
+ * `record` given a fresh list, and switched off (null) afterwards, even when `train` throws.
+ */
+export async function recordKernelEvents(
+  train: () => Promise<void>,
+  record: (events: KernelEvent[] | null) => void,
+): Promise<KernelEvent[]> {
+  const events: KernelEvent[] = [];
+  record(events);
+  try {
+    await train();
+  } finally {
+    record(null);
+  }
+  return events;
+}
+
 export interface TrainableModel {
   /**
    * Trains on every batch of one epoch, in order. A batch buffer is reused by the

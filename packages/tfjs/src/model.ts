@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Batch } from '@rosetta/data';
-import type { KernelEvent, StepReporter, Tensor, TrainableModel } from '@rosetta/harness';
+import { recordKernelEvents, type KernelEvent, type StepReporter, type Tensor, type TrainableModel } from '@rosetta/harness';
 import type { WeightBinding } from './layout.js';
 import { getCanonicalWeights } from './layer-weights.js';
 
@@ -55,15 +55,8 @@ export class TfjsModel implements TrainableModel {
    * that no time is counted twice. A kernel that ran another kernel through the engine
    * would still be (the shares would add up to more than the step).
    */
-  async profileKernels(train: () => Promise<void>): Promise<readonly KernelEvent[]> {
-    const events: KernelEvent[] = [];
-    this.profile = events;
-    try {
-      await train();
-    } finally {
-      this.profile = null;
-    }
-    return events;
+  profileKernels(train: () => Promise<void>): Promise<readonly KernelEvent[]> {
+    return recordKernelEvents(train, (events) => (this.profile = events));
   }
 
   private async profiledStep(batch: Batch, events: KernelEvent[]): Promise<number> {

@@ -9,7 +9,7 @@
  * padding excluded). Training is plain SGD with momentum, v = m v + g; w = w - lr v.
  */
 import type { Batch } from '@rosetta/data';
-import { BackendUnavailableError, type Backend, type Framework, type KernelEvent, type StepReporter, type TrainableModel } from '../framework.js';
+import { BackendUnavailableError, recordKernelEvents, type Backend, type Framework, type KernelEvent, type StepReporter, type TrainableModel } from '../framework.js';
 import { CNN_SPEC, MODEL_SPECS, RNN_SPEC, type ModelName } from '../spec.js';
 
 type Visit = (feature: number, value: number) => void;
@@ -110,15 +110,8 @@ export class LinearModel implements TrainableModel {
    * There is no profiler in plain TypeScript: this times each step as one "LinearStep"
    * event, enough to carry a profile through the bench in tests.
    */
-  async profileKernels(train: () => Promise<void>): Promise<readonly KernelEvent[]> {
-    const events: KernelEvent[] = [];
-    this.profile = events;
-    try {
-      await train();
-    } finally {
-      this.profile = null;
-    }
-    return events;
+  profileKernels(train: () => Promise<void>): Promise<readonly KernelEvent[]> {
+    return recordKernelEvents(train, (events) => (this.profile = events));
   }
 
   private profile: KernelEvent[] | null = null;
