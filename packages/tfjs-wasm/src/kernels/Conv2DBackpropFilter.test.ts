@@ -74,6 +74,12 @@ describe('Conv2DBackpropFilter on wasm matches the cpu backend within 2 gamma_K 
     const dy = uniform([2, 7, 8, 5], 17); // 7+2-3+1 = 7, 6+3-2+1 = 8
     await compare(x, dy, { strides: [1, 1], pad }, [3, 2, 3, 5], { strides: [1, 1], top: 2, left: 0 });
   });
+  it('stride 1, the same uneven padding with 16 channels (a product per row of taps, not one for all): x [2,7,6,16]', async () => {
+    const x = uniform([2, 7, 6, 16], 22);
+    const pad = [[0, 0], [2, 0], [0, 3], [0, 0]];
+    const dy = uniform([2, 7, 8, 5], 23);
+    await compare(x, dy, { strides: [1, 1], pad }, [3, 2, 16, 5], { strides: [1, 1], top: 2, left: 0 });
+  });
   it('stride 1, 1x1 filter: x [4,6,5,7]', async () => {
     const x = uniform([4, 6, 5, 7], 18);
     const dy = uniform([4, 6, 5, 3], 19);

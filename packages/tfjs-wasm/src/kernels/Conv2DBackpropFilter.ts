@@ -35,6 +35,18 @@ import { callWasmKernel, heapView, release, releaseView, transpose, WASM } from 
 const POSITIONS_PER_PRODUCT = 4096;
 
 /**
+ * Products with fewer rows than this (kw*C_in) take all the filter's taps instead of a row
+ * of them: XNNPACK computes a few rows at a time, so a product of 9 rows runs well below
+ * its speed.
+ */
+const MIN_PRODUCT_ROWS = 32;
+
+/** The filter taps (i, j) in row-major order. */
+function taps(kh: number, kw: number): [number, number][] {
+  return Array.from({ length: kh * kw }, (_, t) => [Math.floor(t / kw), t % kw]);
+}
+
+/**
  * Stride 1, NHWC. Both operands are laid out on one grid of positions q = (image, row,
  * column) with a row stride of Wp = W + max(left, right) and an image stride of
  * R = H + max(top, bottom) rows: dy is zero-padded onto it (PadV2), and x is copied
@@ -45,9 +57,11 @@ const POSITIONS_PER_PRODUCT = 4096;
  *   dW[i, j] = (planes shifted by i*Wp + j) [C_in, Q]  x  dy grid [Q, C_out]
  *
  * is one XNNPACK product over a window of memory (`heapView`), and nothing like im2col
- * is built. The kw column taps of a row are one product with kw*C_in rows, over kw copies
- * of the planes shifted by j (larger products run faster). Q is cut into chunks of whole
- * images (POSITIONS_PER_PRODUCT) summed with AddN.
+ * is built. Taps share a product to make it taller (XNNPACK runs those faster): the kw
+ * column taps of a row are one product with kw*C_in rows, over kw copies of the planes
+ * shifted by j; with few input channels (the first layer's 3) all kh*kw taps are one
+ * product, over kh*kw copies shifted by i*Wp + j. Q is cut into chunks of whole images
+ * (POSITIONS_PER_PRODUCT) summed with AddN.
  *
  * Padding is shared: the zero columns after a row are the left padding of the next row,
  * the zero rows after an image the top padding of the next image. A row of a window runs
@@ -68,8 +82,12 @@ function shiftedRowProducts(x: TensorInfo, dy: TensorInfo, info: backend_util.Co
   const chunks = Math.ceil(n / imagesPerChunk);
   const q = imagesPerChunk * rows * wp; // positions per chunk
   const plane = q; // a channel's plane within a chunk
-  const block = cIn * plane; // one copy of the planes, shifted by j
-  const chunkLength = kw * block;
+  const block = cIn * plane; // one copy of the planes
+  const allTaps = kw * cIn < MIN_PRODUCT_ROWS;
+  // tap (i, j) = copy shifted by `shifts[..]`, read from `offsets[..]` on
+  const shifts = allTaps ? taps(kh, kw).map(([i, j]) => i * wp + j) : taps(1, kw).map(([, j]) => j);
+  const offsets = allTaps ? [0] : taps(kh, 1).map(([i]) => i * wp);
+  const chunkLength = shifts.length * block;
   const lead = top * wp + left; // zeros before a plane's first value
   // The last window of the last chunk runs up to (kh - 1) * wp + kw - 1 past its end.
   const planes = backend.makeOutput([chunks * chunkLength + kh * wp + kw], 'float32');
@@ -93,29 +111,31 @@ function shiftedRowProducts(x: TensorInfo, dy: TensorInfo, info: backend_util.Co
   }
   for (let chunk = 0; chunk < chunks; chunk++) {
     const start = chunk * chunkLength;
-    // Copy j: the planes shifted by j. Its last j values stay zero, as the next chunk's
-    // first planes start with zeros.
-    for (let j = 1; j < kw; j++) out.copyWithin(start + j * block, start + j, start + block);
+    // Copy t: the planes shifted by shifts[t]. Its last shifts[t] values stay zero, as
+    // the next chunk's first planes start with zeros.
+    shifts.forEach((shift, t) => {
+      if (t > 0) out.copyWithin(start + t * block, start + shift, start + block);
+    });
   }
-  const partials: TensorInfo[][] = Array.from({ length: kh }, () => []);
+  const partials: TensorInfo[][] = offsets.map(() => []);
   for (let chunk = 0; chunk < chunks; chunk++) {
     const dyRows = heapView(backend, dyGrid, chunk * q * cOut, [1, q, cOut]);
-    for (let i = 0; i < kh; i++) {
-      const xRows = heapView(backend, planes, chunk * chunkLength + i * wp, [1, kw * cIn, q]);
-      partials[i]!.push(callWasmKernel(BatchMatMul, { a: xRows, b: dyRows }, backend, { transposeA: false, transposeB: false }));
+    offsets.forEach((offset, k) => {
+      const xRows = heapView(backend, planes, chunk * chunkLength + offset, [1, shifts.length * cIn, q]);
+      partials[k]!.push(callWasmKernel(BatchMatMul, { a: xRows, b: dyRows }, backend, { transposeA: false, transposeB: false }));
       releaseView(backend, xRows);
-    }
+    });
     releaseView(backend, dyRows); // also drops XNNPACK's packed copy of these dy rows
   }
   release(backend, planes, dyGrid);
-  const tapRows = partials.map((products) => {
+  const sums = partials.map((products) => {
     if (products.length === 1) return products[0]!;
     const sum = callWasmKernel(AddN, products, backend);
     release(backend, ...products);
     return sum;
-  }); // each [1, kw * C_in, C_out] = dW[i]
-  const dW = kh === 1 ? tapRows[0]! : callWasmKernel(Concat, tapRows, backend, { axis: 0 });
-  if (kh > 1) release(backend, ...tapRows);
+  }); // each [1, taps * C_in, C_out]: dW[i] for a row of taps, or all of dW
+  const dW = sums.length === 1 ? sums[0]! : callWasmKernel(Concat, sums, backend, { axis: 0 });
+  if (sums.length > 1) release(backend, ...sums);
   return { ...dW, shape: [kh, kw, cIn, cOut] };
 }
 
