@@ -1,10 +1,13 @@
-// Which formulation of the Conv gradient ORT's CPU provider runs fastest, at the CNN's first and
-// second layers (x [64, 3 or 50, 32, 32], W [50, 3 or 50, 3, 3], pad 1). Run:
+// Which formulation of the Conv gradient ORT's CPU provider runs fastest, at the shapes of the
+// CNN's first, second and fourth layers (x [64, C, S, S], W [O, C, 3, 3], pad 1). Run:
 // `npm run bench -w packages/onnx-graph`.
 //
-// It measures CPU time of one intra-op thread, not wall time: this machine is shared, and the
-// CPU time a single thread spends is what varies least with other load. Each graph holds only the
-// formulation under test (ORT does not prune nodes whose outputs are unused).
+// Two numbers per formulation, each the fastest wall time of 7 interleaved rounds (this machine is
+// shared; the fastest run is the one least disturbed by other load): with one intra-op thread, and
+// with two, which is how the training graphs run on it and where formulations differ in how well
+// ORT spreads them over the threads. (Not CPU time: a two-thread session's pool keeps spinning for
+// a while after its run.) Each graph holds only the formulation under test (ORT does not prune
+// nodes whose outputs are unused).
 import { test } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import * as G from '../src/index.js';
@@ -13,9 +16,11 @@ import { random } from '../src/testing/ort.js';
 
 const options = { pads: [1, 1, 1, 1], strides: [1, 1], dilations: [1, 1] };
 const swap = [1, 0, 2, 3];
-const both = { kernel: true, bias: false };
+const kernelOnly = { kernel: true, bias: false };
 
-async function prepare(shapes: Record<string, number[]>, build: (x: Record<string, G.Tensor>) => G.Tensor) {
+type Build = (x: Record<string, G.Tensor>) => G.Tensor;
+
+async function session(shapes: Record<string, number[]>, build: Build, threads: number) {
   const g = new G.Graph('bench');
   const inputs: Record<string, G.Tensor> = {};
   const feeds: Record<string, ort.Tensor> = {};
@@ -27,62 +32,59 @@ async function prepare(shapes: Record<string, number[]>, build: (x: Record<strin
   // Only a scalar leaves the session, so output copies do not blur the comparison.
   const y = build(inputs);
   g.output(G.reduceSum(y, y.shape.map((_, i) => i)), 'y');
-  const session = await ort.InferenceSession.create(G.serializeModel(g), { intraOpNumThreads: 1 });
-  return () => session.run(feeds);
+  const s = await ort.InferenceSession.create(G.serializeModel(g), { intraOpNumThreads: threads });
+  return () => s.run(feeds);
 }
 
-/** The kernel gradient the other way round from the one the rule builds for these channels. */
-function otherKernelGrad(x: G.Tensor, w: G.Tensor, dy: G.Tensor): G.Tensor {
+/** The kernel gradient as one Gemm per kernel position (the rule stacks the positions instead). */
+function perPositionKernelGrad(x: G.Tensor, w: G.Tensor, dy: G.Tensor): G.Tensor {
   const [outChannels, inChannels] = w.staticShape() as [number, number];
+  const size = x.staticShape()[2]!;
   const xT = G.transpose(G.pad(x, [0, 0, 1, 1, 0, 0, 1, 1]), swap);
   const dyRows = G.reshape(G.transpose(dy, swap), [outChannels, -1]);
-  const windows = [0, 1, 2].flatMap((i) => [0, 1, 2].map((j) => G.slice(xT, [i, j], [i + 32, j + 32], [2, 3])));
-  if (inChannels >= 16) {
-    // Stacked: all positions as the columns of one product (what fewer input channels get).
-    const columns = G.reshape(G.concat(windows.map((t) => G.unsqueeze(t, [1])), 1), [inChannels * 9, -1]);
-    return G.reshape(G.gemm(dyRows, columns, null, { transB: true }), [outChannels, inChannels, 3, 3]);
-  }
-  // One product per kernel position (what more input channels get).
-  const perPosition = windows.map((t) => G.unsqueeze(G.gemm(dyRows, G.reshape(t, [inChannels, -1]), null, { transB: true }), [2]));
+  const perPosition = [0, 1, 2].flatMap((i) =>
+    [0, 1, 2].map((j) => {
+      const window = G.reshape(G.slice(xT, [i, j], [i + size, j + size], [2, 3]), [inChannels, -1]);
+      return G.unsqueeze(G.gemm(dyRows, window, null, { transB: true }), [2]);
+    }),
+  );
   return G.reshape(G.concat(perPosition, 2), [outChannels, inChannels, 3, 3]);
 }
 
-async function layer(channels: number): Promise<Record<string, () => Promise<unknown>>> {
-  const X = [64, channels, 32, 32];
-  const Y = [64, 50, 32, 32];
-  const W = [50, channels, 3, 3];
-  const used = channels < 16 ? 'stacked' : 'per position';
-  const other = channels < 16 ? 'per position' : 'stacked';
+function formulations(c: number, o: number, s: number): Record<string, [Record<string, number[]>, Build]> {
+  const [X, Y, W] = [[64, c, s, s], [64, o, s, s], [o, c, 3, 3]];
   return {
-    [`C=${channels} forward Conv (scale)`]: await prepare({ x: X, w: W }, ({ x, w }) => G.conv(x!, w!, null, options)),
-    [`C=${channels} dX ConvTranspose`]: await prepare({ dy: Y, w: W }, ({ dy, w }) => G.convTranspose(dy!, w!, [32, 32], options)),
-    [`C=${channels} dX Conv, flipped kernel (used)`]: await prepare({ x: X, dy: Y, w: W }, ({ x, dy, w }) => convInputGrad(x!, w!, dy!, options)),
-    [`C=${channels} dW one Conv of transposed X, dY`]: await prepare({ x: X, dy: Y }, ({ x, dy }) =>
-      G.transpose(G.conv(G.transpose(x!, swap), G.transpose(dy!, swap), null, options), swap),
-    ),
-    [`C=${channels} dW Gemm ${used} (used)`]: await prepare({ x: X, dy: Y, w: W }, ({ x, dy, w }) => convParameterGrads(x!, w!, dy!, options, both).kernel!),
-    [`C=${channels} dW Gemm ${other}`]: await prepare({ x: X, dy: Y, w: W }, ({ x, dy, w }) => otherKernelGrad(x!, w!, dy!)),
+    'forward Conv (scale)': [{ x: X, w: W }, ({ x, w }) => G.conv(x!, w!, null, options)],
+    'dX ConvTranspose': [{ dy: Y, w: W }, ({ dy, w }) => G.convTranspose(dy!, w!, [s, s], options)],
+    'dX Conv, flipped kernel (used)': [{ x: X, dy: Y, w: W }, ({ x, dy, w }) => convInputGrad(x!, w!, dy!, options)],
+    'dW one Conv of transposed X, dY': [{ x: X, dy: Y }, ({ x, dy }) => G.transpose(G.conv(G.transpose(x!, swap), G.transpose(dy!, swap), null, options), swap)],
+    'dW one Gemm, positions stacked (used)': [{ x: X, dy: Y, w: W }, ({ x, dy, w }) => convParameterGrads(x!, w!, dy!, options, kernelOnly).kernel!],
+    'dW one Gemm per position': [{ x: X, dy: Y, w: W }, ({ x, dy, w }) => perPositionKernelGrad(x!, w!, dy!)],
   };
 }
 
-test('Conv gradient formulations: median CPU ms per run (1 thread)', async () => {
-  for (const channels of [3, 50]) {
-    const cases = await layer(channels);
-    const samples: Record<string, number[]> = {};
+test('Conv gradient formulations: fastest ms with 1 and with 2 intra-op threads', async () => {
+  for (const [c, o, s] of [[3, 50, 32], [50, 50, 32], [100, 100, 16]] as const) {
+    const runs: Record<string, [() => Promise<unknown>, () => Promise<unknown>]> = {};
+    for (const [name, [shapes, build]] of Object.entries(formulations(c, o, s))) runs[name] = [await session(shapes, build, 1), await session(shapes, build, 2)];
+    const fastest: Record<string, [number, number]> = {};
+    const time = async (run: () => Promise<unknown>): Promise<number> => {
+      const start = performance.now();
+      await run();
+      return performance.now() - start;
+    };
     // Interleaved rounds, the first one discarded as warm-up.
     for (let round = 0; round < 8; round++) {
-      for (const [name, run] of Object.entries(cases)) {
-        const before = process.cpuUsage();
-        await run();
-        const used = process.cpuUsage(before);
-        if (round > 0) (samples[name] ??= []).push((used.user + used.system) / 1000);
+      for (const [name, [one, two]] of Object.entries(runs)) {
+        const [a, b] = [await time(one), await time(two)];
+        const best = fastest[name] ?? [Infinity, Infinity];
+        if (round > 0) fastest[name] = [Math.min(best[0], a), Math.min(best[1], b)];
       }
     }
-    const median = (v: number[]) => v.sort((a, b) => a - b)[v.length >> 1]!;
-    const forward = median(samples[`C=${channels} forward Conv (scale)`]!);
-    for (const [name, v] of Object.entries(samples)) {
-      const m = median(v);
-      console.log(`${name.padEnd(44)} ${m.toFixed(1).padStart(7)} ms  ${(m / forward).toFixed(2)}x forward`);
+    const [oneForward, twoForward] = fastest['forward Conv (scale)']!;
+    console.log(`x [64, ${c}, ${s}, ${s}], W [${o}, ${c}, 3, 3]`);
+    for (const [name, [a, b]] of Object.entries(fastest)) {
+      console.log(`  ${name.padEnd(40)} 1 thread ${a.toFixed(1).padStart(6)} ms ${(a / oneForward).toFixed(2)}x   2 threads ${b.toFixed(1).padStart(6)} ms ${(b / twoForward).toFixed(2)}x`);
     }
   }
 });

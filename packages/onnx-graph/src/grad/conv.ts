@@ -23,16 +23,6 @@ export function convInputGrad(x: Tensor, w: Tensor, dy: Tensor, { pads, strides,
 }
 
 /**
- * Below this many input channels the filter gradient is one product over all kernel positions at
- * once instead of one per position: a per-position product has the input channels as its columns,
- * and MLAS's GEMM fills columns in blocks of 16, so with the CNN's 3 colour channels 13 of every 16
- * went to waste (9 Gemms, 10.1 ms single-threaded at the first layer's shape against 4.2 for the
- * copy into one [27, N H W] matrix and one Gemm; bench/conv-grad.bench.ts has the 50-channel case,
- * where the copy costs more than it saves).
- */
-const STACK_POSITIONS_BELOW_CHANNELS = 16;
-
-/**
  * The kernel and bias gradients of a convolution, each only if asked for. The bias gradient sums
  * dY over batch and space; when the kernel gradient is built too it reads dY already transposed to
  * [O, N * space] for that, a sum along the contiguous last axis.
@@ -54,21 +44,20 @@ export function convParameterGrads(
   const dyRows = reshape(transpose(dy, swap), [outChannels, -1]); // [O, N * out space]
   const outSpatial = dy.staticShape().slice(2);
 
-  // Every kernel position in row-major order, so that results stacked along a last axis (or the
-  // columns of one product, channel-major) reshape straight to W's [O, C, k...] layout.
+  // Every kernel position in row-major order, so that the product's columns, channel-major,
+  // reshape straight to W's [O, C, k...] layout.
   const positions = kernel.reduce<number[][]>((acc, k) => acc.flatMap((p) => Array.from({ length: k }, (_, i) => [...p, i])), [[]]);
   const windows = positions.map((pos) => {
     const starts = pos.map((i, a) => i * dilations[a]!);
     const ends = starts.map((s, a) => s + strides[a]! * (outSpatial[a]! - 1) + 1);
     return slice(xT, starts, ends, axes, strides); // [C, N, ...out space]: what this position saw
   });
-  let dw: Tensor;
-  if (inChannels < STACK_POSITIONS_BELOW_CHANNELS) {
-    const columns = reshape(concat(windows.map((window) => unsqueeze(window, [1])), 1), [inChannels * positions.length, -1]);
-    dw = reshape(gemm(dyRows, columns, null, { transB: true }), [outChannels, inChannels, ...kernel]);
-  } else {
-    const perPosition = windows.map((window) => unsqueeze(gemm(dyRows, reshape(window, [inChannels, -1]), null, { transB: true }), [2])); // [O, C, 1]
-    dw = reshape(concat(perPosition, 2), [outChannels, inChannels, ...kernel]);
-  }
+  // One product over all positions: dY [O, N * out space] times the windows stacked as
+  // [C * positions, N * out space], channel-major. A product per position would have only C
+  // columns, and ORT's CPU Gemm of [O, N H W] x [N H W, C] barely speeds up with a second thread;
+  // the stacked one, with C * 9 columns, does, which pays for copying the windows once more
+  // (README.md, "Conv gradient formulations").
+  const columns = reshape(concat(windows.map((window) => unsqueeze(window, [1])), 1), [inChannels * positions.length, -1]);
+  const dw = reshape(gemm(dyRows, columns, null, { transB: true }), [outChannels, inChannels, ...kernel]);
   return { kernel: dw, bias: needs.bias ? reduceSum(dyRows, [1]) : null };
 }

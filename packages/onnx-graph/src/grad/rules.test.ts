@@ -105,7 +105,7 @@ const cases: Record<string, GradCheck[]> = {
       inputs: { x: { shape: [1, 2, 7, 6] }, w: { shape: [2, 2, 3, 2] } },
       forward: ({ x, w }) => G.conv(x!, w!, null, { dilations: [2, 1], pads: [2, 0, 1, 1] }),
     },
-    // 16 input channels: the kernel gradient's per-position products (fewer take one stacked product).
+    // 16 input channels and a bias.
     {
       ...f32Linear,
       inputs: { x: { shape: [2, 16, 3, 3] }, w: { shape: [2, 16, 2, 2] }, b: { shape: [2] } },
