@@ -49,10 +49,15 @@ export const negGrad: GradConfig = { opType: 'Neg', gradFunc: (_node, [dy]) => [
 
 export const identityGrad: GradConfig = { opType: 'Identity', gradFunc: (_node, [dy]) => [dy!] };
 
-/** Relu passes the gradient where its output is positive (the kink at 0 gets 0). */
+/**
+ * Relu passes the gradient where its output is positive (the kink at 0 gets 0): dy times the
+ * 0/1 mask (y > 0) cast to dy's type. Not Where(y > 0, dy, 0): ONNX Runtime's CPU Where is a
+ * single-threaded loop, 4.5 ms at the CNN's largest activation [64, 50, 32, 32] with one or two
+ * intra-op threads, where Greater, Cast and Mul take 3.3 and 2.5 (README.md).
+ */
 export const reluGrad: GradConfig = {
   opType: 'Relu',
-  gradFunc: (node, [dy]) => [where(greater(operand(node.outputs, 0, node), 0), dy!, 0)],
+  gradFunc: (node, [dy]) => [mul(dy!, cast(greater(operand(node.outputs, 0, node), 0), dy!.dtype))],
 };
 
 /** sigmoid' = y (1 - y), written with the output so the forward value is reused. */
