@@ -35,4 +35,15 @@ describe('grad', () => {
     expect(count(g, 'Sum')).toBe(0);
     expect(count(g, 'Concat')).toBe(2);
   });
+
+  test('subtracts a subtrahend\'s gradient from the other shares (one Sub), rather than negating it and adding', () => {
+    const g = new G.Graph('g');
+    const [a, b] = [g.input('a', 'float64', [3]), g.input('b', 'float64', [3])];
+    // b reaches the loss twice: through tanh(b) and, with a minus sign, through a - b.
+    const loss = G.reduceSum(G.mul(G.sub(a, b), G.tanh(b)), [0]);
+    G.grad(loss, [b]);
+    expect(count(g, 'Neg')).toBe(0);
+    expect(count(g, 'Sum')).toBe(0);
+    expect(count(g, 'Sub')).toBe(3); // the forward a - b, tanh's 1 - y^2, and the total of b's two shares
+  });
 });

@@ -1,16 +1,17 @@
 import type { Node, Tensor } from '../graph.js';
 import { isFloat } from '../dtype.js';
 import { scalar } from '../ops/constants.js';
-import { sum } from '../ops/elementwise.js';
+import { neg, sub, sum } from '../ops/elementwise.js';
 import { gemm } from '../ops/linalg.js';
 import { concat } from '../ops/shape-ops.js';
 import { sameShape } from '../shape.js';
-import { isProductShare, type ProductShare, type Share } from './registry.js';
+import { isNegatedShare, isProductShare, type ProductShare, type Share } from './registry.js';
 import { gradients } from './rules/index.js';
 
 /** The shape a share stands for: its tensor's, or [K, N] for a product A^T dY. */
 function shareShape(share: Share): readonly (number | string)[] {
-  return isProductShare(share) ? [share.a.shape[1]!, share.dy.shape[1]!] : share.shape;
+  if (isProductShare(share)) return [share.a.shape[1]!, share.dy.shape[1]!];
+  return isNegatedShare(share) ? share.value.shape : share.shape;
 }
 
 /**
@@ -32,7 +33,8 @@ function stackedProduct(products: readonly ProductShare[]): Tensor {
  *    gradients of its outputs, call its op's gradient rule, and hand each input its share.
  * 3. A tensor used by several nodes receives one share per use; the shares are added (one Sum node)
  *    the first time the total is needed. Shares that a rule left as matrix products (a weight used by
- *    several MatMuls, see ProductShare) become one GEMM over the stacked operands first.
+ *    several MatMuls, see ProductShare) become one GEMM over the stacked operands first, and shares
+ *    to subtract (NegatedShare) one Sub at the end.
  *
  * `loss` is a scalar, whose own gradient is 1, unless `options.seed` gives d something / d loss
  * (then the loss may have any shape: this is the vector-Jacobian product with `seed`).
@@ -67,9 +69,13 @@ export function grad(loss: Tensor, wrt: readonly Tensor[], options: GradOptions 
     const parts = shares.get(t);
     if (parts === undefined) return null;
     const products = parts.filter(isProductShare);
-    const tensors = parts.filter((p): p is Tensor => !isProductShare(p));
+    const negated = parts.filter(isNegatedShare).map((p) => p.value);
+    const tensors = parts.filter((p): p is Tensor => !isProductShare(p) && !isNegatedShare(p));
     if (products.length > 0) tensors.push(stackedProduct(products));
-    const summed = sum(tensors);
+    let summed: Tensor;
+    if (negated.length === 0) summed = sum(tensors);
+    else if (tensors.length === 0) summed = neg(sum(negated));
+    else summed = sub(sum(tensors), sum(negated));
     shares.set(t, [summed]);
     return summed;
   };

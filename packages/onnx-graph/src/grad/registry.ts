@@ -20,10 +20,27 @@ export function productShare(a: Tensor, dy: Tensor): ProductShare {
   return { kind: 'product', a, dy };
 }
 
-export type Share = Tensor | ProductShare;
+/**
+ * A share that enters the sum with a minus sign (the subtrahend of a Sub): the engine subtracts it
+ * from the other shares, one Sub node, where a Neg of its own and a Sum would be two.
+ */
+export interface NegatedShare {
+  readonly kind: 'negated';
+  readonly value: Tensor;
+}
+
+export function negatedShare(value: Tensor): NegatedShare {
+  return { kind: 'negated', value };
+}
+
+export type Share = Tensor | ProductShare | NegatedShare;
 
 export function isProductShare(share: Share): share is ProductShare {
   return 'kind' in share && share.kind === 'product';
+}
+
+export function isNegatedShare(share: Share): share is NegatedShare {
+  return 'kind' in share && share.kind === 'negated';
 }
 
 /** What a rule may ask about the gradient being built, besides the node and its output gradients. */

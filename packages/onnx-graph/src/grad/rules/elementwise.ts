@@ -1,9 +1,9 @@
 // Gradients of elementwise ops. Binary ops broadcast, so each operand's gradient is summed back
 // to the operand's own shape (sumToShape).
-import { cast, div, mul, neg, sub, where, greater } from '../../ops/elementwise.js';
+import { cast, div, mul, sub, where, greater } from '../../ops/elementwise.js';
 import { isFloat } from '../../dtype.js';
 import { sumToShape } from '../unbroadcast.js';
-import { ifNeeded, operand, type GradConfig } from '../registry.js';
+import { ifNeeded, negatedShare, operand, type GradConfig } from '../registry.js';
 
 export const addGrad: GradConfig = {
   opType: 'Add',
@@ -17,7 +17,7 @@ export const subGrad: GradConfig = {
   opType: 'Sub',
   gradFunc: (node, [dy], { needs }) => {
     const [a, b] = [operand(node.inputs, 0, node), operand(node.inputs, 1, node)];
-    return [ifNeeded(needs[0], () => sumToShape(dy!, a.shape)), ifNeeded(needs[1], () => sumToShape(neg(dy!), b.shape))];
+    return [ifNeeded(needs[0], () => sumToShape(dy!, a.shape)), ifNeeded(needs[1], () => negatedShare(sumToShape(dy!, b.shape)))];
   },
 };
 
@@ -36,7 +36,7 @@ export const divGrad: GradConfig = {
     const [a, b] = [operand(node.inputs, 0, node), operand(node.inputs, 1, node)];
     const y = operand(node.outputs, 0, node);
     const dyOverB = div(dy!, b);
-    return [ifNeeded(needs[0], () => sumToShape(dyOverB, a.shape)), ifNeeded(needs[1], () => sumToShape(neg(mul(dyOverB, y)), b.shape))];
+    return [ifNeeded(needs[0], () => sumToShape(dyOverB, a.shape)), ifNeeded(needs[1], () => negatedShare(sumToShape(mul(dyOverB, y), b.shape)))];
   },
 };
 
@@ -45,7 +45,7 @@ export const sumGrad: GradConfig = {
   gradFunc: (node, [dy], { needs }) => node.inputs.map((x, i) => ifNeeded(needs[i], () => sumToShape(dy!, x!.shape))),
 };
 
-export const negGrad: GradConfig = { opType: 'Neg', gradFunc: (_node, [dy]) => [neg(dy!)] };
+export const negGrad: GradConfig = { opType: 'Neg', gradFunc: (_node, [dy]) => [negatedShare(dy!)] };
 
 export const identityGrad: GradConfig = { opType: 'Identity', gradFunc: (_node, [dy]) => [dy!] };
 
