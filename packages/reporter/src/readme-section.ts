@@ -1,11 +1,16 @@
 /**
- * The generated part of the root README lives between two HTML comments; only that part
- * is ever rewritten, so the hand-written text around it stays the authors'.
+ * The generated parts of the root README live between pairs of HTML comments, one pair per
+ * section (`<!-- results:start -->` ... `<!-- results:end -->`); only those parts are ever
+ * rewritten, so the hand-written text around them stays the authors'.
  */
 import { readFile } from 'node:fs/promises';
 
 export const SECTION_START = '<!-- results:start -->';
 export const SECTION_END = '<!-- results:end -->';
+
+function markers(section: string): [string, string] {
+  return [`<!-- ${section}:start -->`, `<!-- ${section}:end -->`];
+}
 
 export class ReadmeSectionError extends Error {
   override readonly name = 'ReadmeSectionError';
@@ -15,21 +20,27 @@ function occurrences(text: string, marker: string): number {
   return text.split(marker).length - 1;
 }
 
-/** Returns `text` with the lines between the markers replaced by `content`; the markers stay. */
-export function replaceSection(text: string, content: string, file: string): string {
-  for (const marker of [SECTION_START, SECTION_END]) {
+/** Returns `text` with the lines between a section's markers replaced by `content`; the markers stay. */
+export function replaceSection(text: string, content: string, file: string, section = 'results'): string {
+  const [first, last] = markers(section);
+  for (const marker of [first, last]) {
     const count = occurrences(text, marker);
     if (count !== 1) {
       throw new ReadmeSectionError(
         `${file}: expected the marker ${marker} exactly once, found it ${count} times; ` +
-          `the results section must be delimited by ${SECTION_START} and ${SECTION_END}`,
+          `the ${section} section must be delimited by ${first} and ${last}`,
       );
     }
   }
-  const start = text.indexOf(SECTION_START) + SECTION_START.length;
-  const end = text.indexOf(SECTION_END);
-  if (end < start) throw new ReadmeSectionError(`${file}: ${SECTION_END} comes before ${SECTION_START}`);
+  const start = text.indexOf(first) + first.length;
+  const end = text.indexOf(last);
+  if (end < start) throw new ReadmeSectionError(`${file}: ${last} comes before ${first}`);
   return `${text.slice(0, start)}\n${content.trim()}\n${text.slice(end)}`;
+}
+
+/** Whether `text` has the start marker of an optional section. */
+export function hasSection(text: string, section: string): boolean {
+  return text.includes(markers(section)[0]);
 }
 
 /** Reads `file` and checks its markers, so a README without them fails before anything is written. */

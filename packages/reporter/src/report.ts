@@ -6,14 +6,15 @@
  */
 import { dirname, join, relative, sep } from 'node:path';
 import { writeFileAtomic } from '@rosetta/data';
-import type { ModelName } from '@rosetta/harness';
+import { FRAMEWORKS, type ModelName } from '@rosetta/harness';
 import { analyse, MODELS, type Analysis } from './analysis.js';
 import { renderCharts, type Chart } from './charts.js';
 import { FAMILIES, type FrameworkFamily } from './families.js';
 import { notebookProblems } from './nbformat-schema.js';
 import { renderNotebookIndex } from './notebook-index.js';
 import { buildNotebook } from './notebook.js';
-import { readMarkedReadme, replaceSection } from './readme-section.js';
+import { FRAMEWORKS_SECTION, renderFrameworksTable } from './frameworks-table.js';
+import { hasSection, readMarkedReadme, replaceSection } from './readme-section.js';
 import { readResultsDirs, type ReadRunSet } from './results-dir.js';
 import { renderSideBySide, type SideBySideModel } from './side-by-side.js';
 import { renderSideBySidePage } from './side-by-side-page.js';
@@ -172,7 +173,14 @@ export async function runReport(options: ReportOptions): Promise<ReportOutcome> 
   for (const [file, text] of await notebookOutputs(options, outDir, families, sources, sets, analysis, charts)) outputs.set(file, text);
   if (readmeFile) {
     const { path, text } = readmeFile;
-    outputs.set(path, replaceSection(text, readmeSection(path, options, outDir, renderTables(analysis, 3), chartMarkdown), path));
+    const withResults = replaceSection(text, readmeSection(path, options, outDir, renderTables(analysis, 3), chartMarkdown), path);
+    // The backends table is optional: a README without its markers simply has none.
+    outputs.set(
+      path,
+      hasSection(withResults, FRAMEWORKS_SECTION)
+        ? replaceSection(withResults, renderFrameworksTable(FRAMEWORKS), path, FRAMEWORKS_SECTION)
+        : withResults,
+    );
   }
 
   for (const [file, text] of outputs) {
