@@ -24,15 +24,14 @@ function convOptions(node: Node): Required<ConvOptions> {
  * - dX: with stride 1, the input gradient is itself a convolution: of dY with W flipped in space
  *   and with its O and C axes swapped, padded by d (k - 1) - p on each side. With larger strides it
  *   is a ConvTranspose (the same thing with zeros between the dY values).
- * - dW[o, c, i, j] = sum over n, y, x of dY[n, o, y, x] Xpad[n, c, i d + y s, j d + x s]: for each
- *   kernel position (i, j), one matrix product of dY as [O, N*H'*W'] with the window of the padded X
- *   that position saw, as [C, N*H'*W']. That is k_h k_w Gemms of the size of the forward pass.
+ * - dW[o, c, i, j] = sum over n, y, x of dY[n, o, y, x] Xpad[n, c, i d + y s, j d + x s]: one matrix
+ *   product of dY as [O, N*H'*W'] with the windows of the padded X that the kernel positions saw,
+ *   stacked as [C*k_h*k_w, N*H'*W'] (grad/conv.ts).
  * - dB sums dY over batch and space.
  *
- * Both were chosen by measuring the alternatives on ORT's CPU provider at the CNN's layer-2 shape
- * (bench/conv-grad.bench.ts): ConvTranspose costs more than the flipped Conv, and dW written as
- * one Conv of the transposed X and dY (dY as a 32x32 kernel) about twice the Gemms. README.md has
- * the numbers.
+ * Each input gets a gradient only if it needs one: the first layer's X (the image) does not.
+ * The formulations were chosen by measuring the alternatives on ORT's CPU provider at the CNN's
+ * layer shapes with one and two threads (bench/conv-grad.bench.ts, README.md).
  */
 export const convGrad: GradConfig = {
   opType: 'Conv',
@@ -77,7 +76,7 @@ function windowPermutation(graph: Graph, dtype: DType, windows: number, width: n
  *    earlier isMax in the window: an exclusive CumSum along axis 1 is 0 there.
  * 3. dX is dY at that position and 0 elsewhere (a multiplication by the mask), permuted back.
  *
- * Where windows tie (a flat region of an image after a ReLU) only the first receives the gradient,
+ * Where windows tie (a flat region of an image) only the first receives the gradient,
  * as with Indices (a test compares with MaxUnpool of Indices on ties).
  */
 export const maxPoolGrad: GradConfig = {
