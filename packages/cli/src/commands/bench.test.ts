@@ -15,7 +15,7 @@ function parse(...args: string[]): Record<string, unknown> {
 describe('rosetta bench options', () => {
   it('has defaults for everything but the frameworks', () => {
     expect(parse('--framework', 'tfjs-wasm,onnxruntime-cpu')).toEqual({
-      framework: ['tfjs-wasm', 'onnxruntime-cpu'], model: ['cnn', 'rnn'], steps: 16, warmup: 2, rounds: 3, seed: 42,
+      framework: ['tfjs-wasm', 'onnxruntime-cpu'], model: ['cnn', 'rnn'], steps: 16, warmup: 16, rounds: 3, seed: 42,
       python: 'python3', profile: false, top: 15,
     });
   });

@@ -103,7 +103,7 @@ export function benchCommand(): Command {
     .requiredOption('--framework <names>', 'comma-separated frameworks, e.g. tfjs-wasm,onnxruntime-cpu', nameList)
     .option('--model <models>', 'cnn, rnn or cnn,rnn', modelList, ['cnn', 'rnn'] as ModelName[])
     .option('--steps <n>', 'timed steps per round, rounded up to whole device calls', positiveInteger, 16)
-    .option('--warmup <n>', 'untimed steps first, rounded up to whole device calls', nonNegativeInteger, 2)
+    .option('--warmup <n>', 'untimed steps first, rounded up to whole device calls (compilation, allocator growth, the first calls\' fresh output buffers)', nonNegativeInteger, 16)
     .option('--rounds <n>', 'measurements of every framework, interleaved', positiveInteger, 3)
     .option('--batch-size <n>', 'batch size [SPEC.md: 64]', positiveInteger)
     .option('--seed <s>', 'seed of the synthetic data, its order and the initial weights', integer, 42)
