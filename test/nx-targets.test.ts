@@ -4,6 +4,8 @@
  * invalidate a cached training result.
  */
 import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -76,6 +78,29 @@ describe('Nx targets from the framework catalogue', () => {
     const show = JSON.parse(await nx('show', 'project', '@rosetta/tfjs-wasm', '--json')) as { targets: { train: { inputs: unknown[] } } };
     expect(show.targets.train.inputs).toContainEqual({ runtime: 'node --version' });
     expect(show.targets.train.inputs).toContainEqual({ env: 'ROSETTA_DATASET_MIRROR' });
+  }, 60_000);
+
+  it('trains again after `rosetta setup` installed a GPU backend\'s native files, instead of replaying its unavailable result', async () => {
+    const show = JSON.parse(await nx('show', 'project', '@rosetta/onnxruntime', '--json')) as { targets: { train: { inputs: unknown[] } } };
+    const setupInput = show.targets.train.inputs.find(
+      (input): input is { runtime: string } => typeof input === 'object' && input !== null && 'runtime' in input && String(input.runtime).includes('onnxruntime-node'),
+    );
+    expect(setupInput, 'a runtime input over the files rosetta setup installs').toBeDefined();
+    // Nx runs a runtime input in the workspace root and hashes what it prints.
+    const workspace = await mkdtemp(join(tmpdir(), 'rosetta-nx-inputs-'));
+    try {
+      const providers = join(workspace, 'node_modules/onnxruntime-node/bin/napi-v6/linux/x64');
+      await mkdir(providers, { recursive: true });
+      await writeFile(join(providers, 'libonnxruntime.so.1'), '');
+      const printed = async () => (await promisify(execFile)('sh', ['-c', setupInput!.runtime], { cwd: workspace })).stdout;
+      const before = await printed();
+      await writeFile(join(providers, 'libonnxruntime_providers_cuda.so'), '');
+      const after = await printed();
+      expect(before).not.toContain('libonnxruntime_providers_cuda.so');
+      expect(after).toContain('libonnxruntime_providers_cuda.so');
+    } finally {
+      await rm(workspace, { recursive: true, force: true });
+    }
   }, 60_000);
 
   it('never trains for a report', async () => {

@@ -17,7 +17,8 @@ const CATALOGUE = 'packages/harness/frameworks.json';
 /**
  * What changes a result, beyond the package's own sources and its dependencies': the CLI
  * that runs it (presets included), the root configuration and lock file, the Node.js
- * version, the GPU, the data source and every environment variable the runs read.
+ * version, the GPU and the native files `rosetta setup` installs, the data source and every
+ * environment variable the runs read.
  */
 const TRAIN_INPUTS = [
   'production',
@@ -32,6 +33,8 @@ const TRAIN_INPUTS = [
   `{workspaceRoot}/${CATALOGUE}`,
   { runtime: 'node --version' },
   { runtime: 'nvidia-smi -L 2>/dev/null || echo no GPU' },
+  // What `rosetta setup` installs: a GPU backend that was unavailable trains after it.
+  { runtime: 'ls node_modules/onnxruntime-node/bin/napi-v6/linux/x64 node_modules/@tensorflow/tfjs-node-gpu/lib node_modules/@tensorflow/tfjs-node-gpu/deps/lib 2>/dev/null; true' },
   // The mirror's manifest holds the checksums of the data files a run reads.
   { runtime: 'cat "${ROSETTA_DATASET_MIRROR:-/nonexistent}/manifest.json" 2>/dev/null || echo canonical datasets' },
   { env: 'ROSETTA_DATASET_MIRROR' },
