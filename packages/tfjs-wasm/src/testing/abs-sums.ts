@@ -17,6 +17,33 @@ export interface ConvGeometry {
   readonly left: number;
 }
 
+/**
+ * Every (output position, kernel tap) pair of a convolution that lands inside the input, as
+ * flat row offsets: dyRow into dy [n, oh, ow, co], xRow into x [n, h, w, ci], and the tap
+ * (i, j). Both gradients' sums walk the same pairs.
+ */
+function forEachTap(
+  [n, h, w]: readonly number[], [oh, ow, co]: readonly number[], [kh, kw, ci]: readonly number[], g: ConvGeometry,
+  visit: (dyRow: number, xRow: number, i: number, j: number) => void,
+): void {
+  for (let b = 0; b < n!; b++) {
+    for (let y = 0; y < oh!; y++) {
+      for (let xx = 0; xx < ow!; xx++) {
+        const dyRow = ((b * oh! + y) * ow! + xx) * co!;
+        for (let i = 0; i < kh!; i++) {
+          const r = y * g.strides[0] + i - g.top;
+          if (r < 0 || r >= h!) continue;
+          for (let j = 0; j < kw!; j++) {
+            const col = xx * g.strides[1] + j - g.left;
+            if (col < 0 || col >= w!) continue;
+            visit(dyRow, ((b * h! + r) * w! + col) * ci!, i, j);
+          }
+        }
+      }
+    }
+  }
+}
+
 /** For Conv2DBackpropFilter, NHWC: S[i, j, c, o] = sum |x[n, y*sh+i-top, x*sw+j-left, c]| |dy[n, y, x, o]|. */
 export function filterGradAbsSums(
   x: HostTensor, dy: HostTensor, kh: number, kw: number, g: ConvGeometry,
@@ -24,27 +51,13 @@ export function filterGradAbsSums(
   const [n, h, w, ci] = dims4(x);
   const [, oh, ow, co] = dims4(dy);
   const out = new Float64Array(kh * kw * ci * co);
-  for (let b = 0; b < n; b++) {
-    for (let y = 0; y < oh; y++) {
-      for (let xx = 0; xx < ow; xx++) {
-        const dyRow = ((b * oh + y) * ow + xx) * co;
-        for (let i = 0; i < kh; i++) {
-          const r = y * g.strides[0] + i - g.top;
-          if (r < 0 || r >= h) continue;
-          for (let j = 0; j < kw; j++) {
-            const col = xx * g.strides[1] + j - g.left;
-            if (col < 0 || col >= w) continue;
-            const xRow = ((b * h + r) * w + col) * ci;
-            for (let c = 0; c < ci; c++) {
-              const xv = Math.abs(x.data[xRow + c]!);
-              const base = ((i * kw + j) * ci + c) * co;
-              for (let o = 0; o < co; o++) out[base + o]! += xv * Math.abs(dy.data[dyRow + o]!);
-            }
-          }
-        }
-      }
+  forEachTap([n, h, w], [oh, ow, co], [kh, kw, ci], g, (dyRow, xRow, i, j) => {
+    for (let c = 0; c < ci; c++) {
+      const xv = Math.abs(x.data[xRow + c]!);
+      const base = ((i * kw + j) * ci + c) * co;
+      for (let o = 0; o < co; o++) out[base + o]! += xv * Math.abs(dy.data[dyRow + o]!);
     }
-  }
+  });
   return out;
 }
 
@@ -56,28 +69,14 @@ export function inputGradAbsSums(
   const [kh, kw, ci] = dims4(filter);
   const [, h, w] = inputShape as [number, number, number, number];
   const out = new Float64Array(n * h * w * ci);
-  for (let b = 0; b < n; b++) {
-    for (let y = 0; y < oh; y++) {
-      for (let xx = 0; xx < ow; xx++) {
-        const dyRow = ((b * oh + y) * ow + xx) * co;
-        for (let i = 0; i < kh; i++) {
-          const r = y * g.strides[0] + i - g.top;
-          if (r < 0 || r >= h) continue;
-          for (let j = 0; j < kw; j++) {
-            const col = xx * g.strides[1] + j - g.left;
-            if (col < 0 || col >= w) continue;
-            const outRow = ((b * h + r) * w + col) * ci;
-            for (let c = 0; c < ci; c++) {
-              const wRow = ((i * kw + j) * ci + c) * co;
-              let s = 0;
-              for (let o = 0; o < co; o++) s += Math.abs(dy.data[dyRow + o]! * filter.data[wRow + o]!);
-              out[outRow + c]! += s;
-            }
-          }
-        }
-      }
+  forEachTap([n, h, w], [oh, ow, co], [kh, kw, ci], g, (dyRow, outRow, i, j) => {
+    for (let c = 0; c < ci; c++) {
+      const wRow = ((i * kw + j) * ci + c) * co;
+      let s = 0;
+      for (let o = 0; o < co; o++) s += Math.abs(dy.data[dyRow + o]! * filter.data[wRow + o]!);
+      out[outRow + c]! += s;
     }
-  }
+  });
   return out;
 }
 
