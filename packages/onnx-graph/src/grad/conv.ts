@@ -1,15 +1,19 @@
 // The two halves of the Conv gradient (the rule in rules/nn.ts explains the formulations).
 import type { Tensor } from '../graph.js';
-import { gemm } from '../ops/linalg.js';
+import { constant } from '../ops/constants.js';
+import { matMul } from '../ops/linalg.js';
 import { reduceSum } from '../ops/reduce.js';
 import { conv, convTranspose, type ConvOptions } from '../ops/nn.js';
-import { concat, pad, reshape, reverse, slice, transpose, unsqueeze } from '../ops/shape-ops.js';
+import { reshape, reverse, transpose } from '../ops/shape-ops.js';
+
+/** A group-1 convolution's geometry: what both gradient halves need besides the tensors. */
+export type ConvGeometry = Required<Omit<ConvOptions, 'group'>>;
 
 export function spatialAxes(x: Tensor): number[] {
   return x.shape.slice(2).map((_, i) => i + 2);
 }
 
-export function convInputGrad(x: Tensor, w: Tensor, dy: Tensor, { pads, strides, dilations }: Required<ConvOptions>): Tensor {
+export function convInputGrad(x: Tensor, w: Tensor, dy: Tensor, { pads, strides, dilations }: ConvGeometry): Tensor {
   const n = x.rank - 2;
   const kernel = w.staticShape().slice(2);
   const reach = kernel.map((k, i) => dilations[i]! * (k - 1));
@@ -23,41 +27,43 @@ export function convInputGrad(x: Tensor, w: Tensor, dy: Tensor, { pads, strides,
 }
 
 /**
- * The kernel and bias gradients of a convolution, each only if asked for. The bias gradient sums
- * dY over batch and space; when the kernel gradient is built too it reads dY already transposed to
- * [O, N * space] for that, a sum along the contiguous last axis.
+ * The kernel W [O, C, k...] as C groups of one-hot filters: output channel c * K + p (K kernel
+ * positions, row-major) copies what input channel c has under kernel position p. A grouped Conv
+ * with it lays out every window a convolution of that shape sees, channel-major: an im2col done
+ * by ONNX Runtime's own convolution, on all threads.
+ */
+function windowKernel(w: Tensor): Tensor {
+  const [, inChannels, ...kernel] = w.staticShape() as [number, number, ...number[]];
+  const positions = kernel.reduce((a, b) => a * b, 1);
+  const values = new Array<number>(inChannels * positions * positions).fill(0);
+  for (let c = 0; c < inChannels; c++) {
+    for (let p = 0; p < positions; p++) values[(c * positions + p) * positions + p] = 1;
+  }
+  return constant(w.graph, w.dtype, [inChannels * positions, 1, ...kernel], values);
+}
+
+/**
+ * The kernel and bias gradients of a convolution, each only if asked for:
+ *
+ *   dW[o, c, p] = sum over n, q of dY[n, o, q] * windows[n, c * K + p, q]
+ *
+ * with q the output positions and `windows` the grouped one-hot Conv of X (windowKernel), so
+ * one batched MatMul over the images, [N, C K, Q] x [N, Q, O], then a sum over the images.
  */
 export function convParameterGrads(
   x: Tensor,
   w: Tensor,
   dy: Tensor,
-  { pads, strides, dilations }: Required<ConvOptions>,
+  { pads, strides, dilations }: ConvGeometry,
   needs: { kernel: boolean; bias: boolean },
 ): { kernel: Tensor | null; bias: Tensor | null } {
-  if (!needs.kernel) return { kernel: null, bias: needs.bias ? reduceSum(dy, [0, ...spatialAxes(x)]) : null };
-  const n = x.rank - 2;
+  const bias = needs.bias ? reduceSum(dy, [0, ...spatialAxes(x)]) : null;
+  if (!needs.kernel) return { kernel: null, bias };
   const [outChannels, inChannels, ...kernel] = w.staticShape() as [number, number, ...number[]];
-  const axes = spatialAxes(x);
-  const swap = [1, 0, ...axes];
-  const padded = pads.some((p) => p !== 0) ? pad(x, [0, 0, ...pads.slice(0, n), 0, 0, ...pads.slice(n)]) : x;
-  const xT = transpose(padded, swap); // [C, N, ...padded space]
-  const dyRows = reshape(transpose(dy, swap), [outChannels, -1]); // [O, N * out space]
-  const outSpatial = dy.staticShape().slice(2);
-
-  // Every kernel position in row-major order, so that the product's columns, channel-major,
-  // reshape straight to W's [O, C, k...] layout.
-  const positions = kernel.reduce<number[][]>((acc, k) => acc.flatMap((p) => Array.from({ length: k }, (_, i) => [...p, i])), [[]]);
-  const windows = positions.map((pos) => {
-    const starts = pos.map((i, a) => i * dilations[a]!);
-    const ends = starts.map((s, a) => s + strides[a]! * (outSpatial[a]! - 1) + 1);
-    return slice(xT, starts, ends, axes, strides); // [C, N, ...out space]: what this position saw
-  });
-  // One product over all positions: dY [O, N * out space] times the windows stacked as
-  // [C * positions, N * out space], channel-major. A product per position would have only C
-  // columns, and ORT's CPU Gemm of [O, N H W] x [N H W, C] barely speeds up with a second thread;
-  // the stacked one, with C * 9 columns, does, which pays for copying the windows once more
-  // (README.md, "Conv gradient formulations").
-  const columns = reshape(concat(windows.map((window) => unsqueeze(window, [1])), 1), [inChannels * positions.length, -1]);
-  const dw = reshape(gemm(dyRows, columns, null, { transB: true }), [outChannels, inChannels, ...kernel]);
-  return { kernel: dw, bias: needs.bias ? reduceSum(dyRows, [1]) : null };
+  const windows = conv(x, windowKernel(w), null, { pads, strides, dilations, group: inChannels });
+  const columns = reshape(windows, [0, inChannels * kernel.reduce((a, b) => a * b, 1), -1]); // [N, C K, Q]
+  const dyColumns = transpose(reshape(dy, [0, outChannels, -1]), [0, 2, 1]); // [N, Q, O]
+  const perImage = matMul(columns, dyColumns); // [N, C K, O]
+  const dw = reshape(transpose(reduceSum(perImage, [0]), [1, 0]), [outChannels, inChannels, ...kernel]);
+  return { kernel: dw, bias };
 }

@@ -7,6 +7,11 @@ export interface ConvOptions {
   pads?: readonly number[];
   strides?: readonly number[];
   dilations?: readonly number[];
+  /**
+   * Channel groups (ONNX `group`): the input's C channels and the kernel's O filters split into
+   * `group` groups, each filter seeing only its group's C / group channels. Default 1.
+   */
+  group?: number;
 }
 
 function spatial(x: Tensor, w: Tensor, options: ConvOptions): { pads: number[]; strides: number[]; dilations: number[] } {
@@ -19,13 +24,14 @@ function spatial(x: Tensor, w: Tensor, options: ConvOptions): { pads: number[]; 
   };
 }
 
-/** N-D convolution, NCHW input, OIHW kernel, optional bias [O]. Group 1. */
+/** N-D convolution, NCHW input, kernel [O, C / group, k...], optional bias [O]. */
 export function conv(x: Tensor, w: Tensor, b: Tensor | null, options: ConvOptions = {}): Tensor {
   const { pads, strides, dilations } = spatial(x, w, options);
+  const group = options.group ?? 1;
   const n = x.rank - 2;
   const [batch, channels] = x.shape;
-  if (typeof channels === 'number' && w.shape[1] !== channels) {
-    throw new Error(`onnx-graph: conv kernel ${w.name} [${w.shape.join(', ')}] does not take ${channels} channels`);
+  if (typeof channels === 'number' && ((w.shape[1] as number) * group !== channels || (w.shape[0] as number) % group !== 0)) {
+    throw new Error(`onnx-graph: conv kernel ${w.name} [${w.shape.join(', ')}] in ${group} group(s) does not take ${channels} channels`);
   }
   const outSpatial = Array.from({ length: n }, (_, i) => {
     const size = x.staticShape()[2 + i]! + pads[i]! + pads[i + n]!;
@@ -34,7 +40,8 @@ export function conv(x: Tensor, w: Tensor, b: Tensor | null, options: ConvOption
   });
   const kernelShape = w.staticShape().slice(2);
   const inputs = b === null ? [x, w] : [x, w, b];
-  return graphOf(x, w, b).addNode('Conv', inputs, { kernel_shape: kernelShape, pads, strides, dilations }, [
+  const attributes = { kernel_shape: kernelShape, pads, strides, dilations, group: group === 1 ? undefined : group };
+  return graphOf(x, w, b).addNode('Conv', inputs, attributes, [
     { dtype: x.dtype, shape: [batch!, w.shape[0]!, ...outSpatial] },
   ])[0]!;
 }

@@ -2,15 +2,16 @@
 import { and, cast, equal, mul } from '../../ops/elementwise.js';
 import { constant } from '../../ops/constants.js';
 import { matMul } from '../../ops/linalg.js';
-import type { ConvOptions } from '../../ops/nn.js';
 import { cumSum } from '../../ops/reduce.js';
 import { reshape } from '../../ops/shape-ops.js';
 import type { DType } from '../../dtype.js';
 import type { Graph, Node, Tensor } from '../../graph.js';
-import { convInputGrad, convParameterGrads } from '../conv.js';
+import { convInputGrad, convParameterGrads, type ConvGeometry } from '../conv.js';
 import { ifNeeded, operand, type GradConfig } from '../registry.js';
 
-function convOptions(node: Node): Required<ConvOptions> {
+function convOptions(node: Node): ConvGeometry {
+  const group = node.attributes['group'] as number | undefined;
+  if (group !== undefined && group !== 1) throw new Error(`onnx-graph: no gradient rule for grouped Conv ${node.outputs[0]?.name} (group ${group})`);
   return {
     pads: node.attributes['pads'] as number[],
     strides: node.attributes['strides'] as number[],
