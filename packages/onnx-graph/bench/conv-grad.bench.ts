@@ -36,19 +36,30 @@ async function session(shapes: Record<string, number[]>, build: Build, threads: 
   return () => s.run(feeds);
 }
 
-/** The kernel gradient as one Gemm per kernel position (the rule stacks the positions instead). */
+/** The windows of the padded X that the 9 kernel positions saw, each [C, N * S * S], by Slice. */
+function slicedWindows(x: G.Tensor): G.Tensor[] {
+  const [inChannels, size] = [x.staticShape()[1]!, x.staticShape()[2]!];
+  const xT = G.transpose(G.pad(x, [0, 0, 1, 1, 0, 0, 1, 1]), swap);
+  return [0, 1, 2].flatMap((i) => [0, 1, 2].map((j) => G.reshape(G.slice(xT, [i, j], [i + size, j + size], [2, 3]), [inChannels, -1])));
+}
+
+/** The kernel gradient as one Gemm per kernel position over its sliced window. */
 function perPositionKernelGrad(x: G.Tensor, w: G.Tensor, dy: G.Tensor): G.Tensor {
   const [outChannels, inChannels] = w.staticShape() as [number, number];
-  const size = x.staticShape()[2]!;
-  const xT = G.transpose(G.pad(x, [0, 0, 1, 1, 0, 0, 1, 1]), swap);
   const dyRows = G.reshape(G.transpose(dy, swap), [outChannels, -1]);
-  const perPosition = [0, 1, 2].flatMap((i) =>
-    [0, 1, 2].map((j) => {
-      const window = G.reshape(G.slice(xT, [i, j], [i + size, j + size], [2, 3]), [inChannels, -1]);
-      return G.unsqueeze(G.gemm(dyRows, window, null, { transB: true }), [2]);
-    }),
-  );
+  const perPosition = slicedWindows(x).map((window) => G.unsqueeze(G.gemm(dyRows, window, null, { transB: true }), [2]));
   return G.reshape(G.concat(perPosition, 2), [outChannels, inChannels, 3, 3]);
+}
+
+/**
+ * The kernel gradient as one Gemm over the sliced windows stacked into [C * 9, N * S * S] by a
+ * Concat (what the rule did before the grouped one-hot Conv).
+ */
+function stackedWindowsKernelGrad(x: G.Tensor, w: G.Tensor, dy: G.Tensor): G.Tensor {
+  const [outChannels, inChannels] = w.staticShape() as [number, number];
+  const dyRows = G.reshape(G.transpose(dy, swap), [outChannels, -1]);
+  const columns = G.reshape(G.concat(slicedWindows(x).map((window) => G.unsqueeze(window, [1])), 1), [inChannels * 9, -1]);
+  return G.reshape(G.gemm(dyRows, columns, null, { transB: true }), [outChannels, inChannels, 3, 3]);
 }
 
 function formulations(c: number, o: number, s: number): Record<string, [Record<string, number[]>, Build]> {
@@ -58,7 +69,8 @@ function formulations(c: number, o: number, s: number): Record<string, [Record<s
     'dX ConvTranspose': [{ dy: Y, w: W }, ({ dy, w }) => G.convTranspose(dy!, w!, [s, s], options)],
     'dX Conv, flipped kernel (used)': [{ x: X, dy: Y, w: W }, ({ x, dy, w }) => convInputGrad(x!, w!, dy!, options)],
     'dW one Conv of transposed X, dY': [{ x: X, dy: Y }, ({ x, dy }) => G.transpose(G.conv(G.transpose(x!, swap), G.transpose(dy!, swap), null, options), swap)],
-    'dW one Gemm, positions stacked (used)': [{ x: X, dy: Y, w: W }, ({ x, dy, w }) => convParameterGrads(x!, w!, dy!, options, kernelOnly).kernel!],
+    'dW grouped one-hot Conv + MatMul (used)': [{ x: X, dy: Y, w: W }, ({ x, dy, w }) => convParameterGrads(x!, w!, dy!, options, kernelOnly).kernel!],
+    'dW one Gemm, sliced windows stacked': [{ x: X, dy: Y, w: W }, ({ x, dy, w }) => stackedWindowsKernelGrad(x!, w!, dy!)],
     'dW one Gemm per position': [{ x: X, dy: Y, w: W }, ({ x, dy, w }) => perPositionKernelGrad(x!, w!, dy!)],
   };
 }

@@ -25,9 +25,9 @@ function convOptions(node: Node): ConvGeometry {
  * - dX: with stride 1, the input gradient is itself a convolution: of dY with W flipped in space
  *   and with its O and C axes swapped, padded by d (k - 1) - p on each side. With larger strides it
  *   is a ConvTranspose (the same thing with zeros between the dY values).
- * - dW[o, c, i, j] = sum over n, y, x of dY[n, o, y, x] Xpad[n, c, i d + y s, j d + x s]: one matrix
- *   product of dY as [O, N*H'*W'] with the windows of the padded X that the kernel positions saw,
- *   stacked as [C*k_h*k_w, N*H'*W'] (grad/conv.ts).
+ * - dW[o, c, i, j] = sum over n, y, x of dY[n, o, y, x] Xpad[n, c, i d + y s, j d + x s]: the
+ *   windows the kernel positions saw, laid out by a grouped Conv of X with one-hot kernels, then
+ *   one batched MatMul with dY over the images and a sum over them (grad/conv.ts).
  * - dB sums dY over batch and space.
  *
  * Each input gets a gradient only if it needs one: the first layer's X (the image) does not.
