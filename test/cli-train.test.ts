@@ -67,8 +67,8 @@ describe('rosetta train', () => {
     expect(rnn.testAccuracy!).toBeGreaterThan(0.6); // chance: 0.5
     // No absolute path of this machine: the temporary mirror and output folders keep their last
     // two parts, or become relative where the checkout sits beside them (a clone in the temp folder).
-    expect(cnn.dataset.name).toBe('cifar10');
-    expect(cnn.dataset.source).toMatch(/^(…\/cifar10|\.\.\/rosetta-e2e-\w+\/mirror\/cifar10)\/cifar-10-binary\.tar\.gz$/);
+    expect(cnn.dataset!.name).toBe('cifar10');
+    expect(cnn.dataset!.source).toMatch(/^(…\/cifar10|\.\.\/rosetta-e2e-\w+\/mirror\/cifar10)\/cifar-10-binary\.tar\.gz$/);
     expect(cnn.command).toMatch(/^rosetta train --framework linear --model cnn,rnn --epochs 2 --out (…|\.\.)\/rosetta-e2e-\w+\/ok --label e2e$/);
     expect(JSON.stringify(cnn)).not.toContain(dir);
   });
