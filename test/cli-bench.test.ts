@@ -6,7 +6,7 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,7 +66,7 @@ describe('rosetta bench', () => {
   it('measures every framework in rounds, in whole device calls, and reports ratios, peak RSS and what could not run', async () => {
     const run = await rosetta(
       'bench', '--framework', 'linear,linear-chunked,linear-unavailable', '--model', 'cnn,rnn', '--rounds', '2', ...small,
-      '--reference', 'pytorch', '--python', join(dir, 'no-such-python'),
+      '--reference', 'pytorch', '--python', join(dir, 'no-such-python'), '--out', join(dir, 'bench', 'linear.json'),
     );
     expect(run.code, run.stderr).toBe(0);
     // Rounds interleave the frameworks; the reference is tried once and left out.
@@ -88,6 +88,18 @@ describe('rosetta bench', () => {
     expect(run.stdout).toMatch(/^backends:\n {2}linear: plain TypeScript\n {2}linear-chunked: plain TypeScript$/m);
     expect(run.stdout).toMatch(/^linear-unavailable: unavailable: .*never loads/m);
     expect(run.stdout).toMatch(/^cnn: load average [\d.]+ [\d.]+ [\d.]+ at the start, [\d.]+ [\d.]+ [\d.]+ at the end/m);
+    // The same bench, recorded: what was typed, the machine, every row; no absolute path.
+    expect(run.stdout).toMatch(/^recorded in .*linear\.json$/m);
+    const text = await readFile(join(dir, 'bench', 'linear.json'), 'utf8');
+    expect(text).not.toContain(dir);
+    const record = JSON.parse(text);
+    expect(record).toMatchObject({ format: 'rosetta-bench', settings: { rounds: 2, steps: 3, warmup: 1, batchSize: 8, seed: 42 } });
+    expect(record.command).toMatch(/^rosetta bench --framework linear,linear-chunked,linear-unavailable .*--out \S*linear\.json$/);
+    expect(record.machine.cpu.cores).toBeGreaterThan(0);
+    expect(record.machine.loadAverage).toHaveLength(3);
+    expect(record.models.map((m: { model: string }) => m.model)).toEqual(['cnn', 'rnn']);
+    const rows = record.models[0].rows.map((row: { variant: { label: string }; status: string; ratio?: number }) => [row.variant.label, row.status, row.ratio]);
+    expect(rows).toEqual([['pytorch', 'unavailable', undefined], ['linear', 'ok', 1], ['linear-chunked', 'ok', expect.any(Number)], ['linear-unavailable', 'unavailable', undefined]]);
   });
 
   it('benches a framework at several steps per run (--steps-per-run), and profiles with --profile', async () => {
@@ -100,8 +112,11 @@ describe('rosetta bench', () => {
   });
 
   it('exits 1 when a measurement fails, and rejects unknown frameworks before measuring', async () => {
-    const diverging = await rosetta('bench', '--framework', 'linear-diverging,linear', '--model', 'cnn', '--rounds', '1', ...small);
+    const record = join(dir, 'failed', 'bench.json');
+    const diverging = await rosetta('bench', '--framework', 'linear-diverging,linear', '--model', 'cnn', '--rounds', '1', ...small, '--out', record);
     expect(diverging.code).toBe(1);
+    expect(diverging.stdout).toMatch(/^not recorded in .*bench\.json: a measurement failed/m);
+    expect(existsSync(record)).toBe(false);
     expect(diverging.stdout).toMatch(/^cnn round 1\/1 linear-diverging: failed: training diverged: loss is/m);
     expect(diverging.stdout).toMatch(/^linear +1 +[\d.]+/m);
     const unknown = await rosetta('bench', '--framework', 'tfjs-webgl', '--model', 'cnn');

@@ -40,10 +40,10 @@ export function cpuInfo(): Environment['cpu'] {
   return { model: os.cpus()[0]?.model.trim() ?? 'unknown', cores: os.availableParallelism() };
 }
 
-export async function captureEnvironment(
-  backend: Pick<BackendInfo, 'backend' | 'device' | 'versions'>,
-  startedAt: Date,
-): Promise<Environment> {
+/** The machine without a backend: what a bench record stores once for all of its rows. */
+export type Machine = Omit<Environment, 'backend' | 'device' | 'versions'>;
+
+export async function captureMachine(startedAt: Date): Promise<Machine> {
   return {
     node: process.version,
     platform: process.platform,
@@ -52,11 +52,20 @@ export async function captureEnvironment(
     cpu: cpuInfo(),
     memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     gpu: await detectGpu().then((gpu) => gpu && describeGpu(gpu)),
-    backend: backend.backend,
-    device: backend.device,
-    versions: { ...backend.versions, '@rosetta/harness': await ownVersion() },
     hostname: os.hostname(),
     startedAt: startedAt.toISOString(),
     loadAverage: os.loadavg().map((load) => Math.round(load * 100) / 100) as [number, number, number],
+  };
+}
+
+export async function captureEnvironment(
+  backend: Pick<BackendInfo, 'backend' | 'device' | 'versions'>,
+  startedAt: Date,
+): Promise<Environment> {
+  return {
+    ...(await captureMachine(startedAt)),
+    backend: backend.backend,
+    device: backend.device,
+    versions: { ...backend.versions, '@rosetta/harness': await ownVersion() },
   };
 }

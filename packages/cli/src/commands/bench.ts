@@ -10,9 +10,10 @@ import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { findWorkspaceRoot } from '@rosetta/data';
-import { resolveFramework, type ModelName } from '@rosetta/harness';
+import { captureMachine, resolveFramework, type ModelName } from '@rosetta/harness';
 import { measurementLine, modelTable } from '../bench/format.js';
 import { measureInChild, measurePytorch, type PythonReference } from '../bench/measure.js';
+import { benchFailed, writeBenchRecord } from '../bench/record.js';
 import { runBench, variants, type Measure } from '../bench/rounds.js';
 import { integer, modelList, nonNegativeInteger, positiveInteger } from '../options.js';
 
@@ -29,6 +30,7 @@ interface BenchCommandOptions {
   python: string;
   profile: boolean;
   top: number;
+  out?: string;
 }
 
 /** A comma-separated list of names, in order, without repeats. */
@@ -51,6 +53,7 @@ export function referenceScript(): string {
 async function bench(options: BenchCommandOptions): Promise<void> {
   // Unknown names fail here, before minutes of measuring.
   for (const name of options.framework) await resolveFramework(name);
+  const machine = await captureMachine(new Date());
   const reference: PythonReference = { python: options.python, script: referenceScript() };
   const measure: Measure = (variant, model, profile) => {
     const request = {
@@ -88,8 +91,21 @@ async function bench(options: BenchCommandOptions): Promise<void> {
   });
   for (const result of results) for (const line of modelTable(result, options.top)) console.log(line);
   // An unavailable backend or reference is a fact about this machine; a failure is an error.
-  const failed = results.some((r) => r.rows.some((row) => row.status === 'failed') || r.profiles.some((p) => p.status === 'failed'));
+  const failed = benchFailed(results);
   if (failed) process.exitCode = 1;
+  if (options.out === undefined) return;
+  if (failed) {
+    console.log(`not recorded in ${options.out}: a measurement failed (an earlier record there is kept)`);
+    return;
+  }
+  const { rounds, steps, warmup, seed } = options;
+  await writeBenchRecord(options.out, {
+    command: ['rosetta', ...process.argv.slice(2)].join(' '),
+    machine,
+    settings: { rounds, steps, warmup, batchSize: options.batchSize ?? null, seed },
+    models: results,
+  });
+  console.log(`recorded in ${options.out}`);
 }
 
 export function benchCommand(): Command {
@@ -112,5 +128,6 @@ export function benchCommand(): Command {
     .option('--python <path>', 'the Python of --reference pytorch', 'python3')
     .option('--profile', "after the rounds, profile each framework with its own profiler (tf.profile, ONNX Runtime's session profiling)", false)
     .option('--top <n>', 'kernels or ops shown per profile', positiveInteger, 15)
+    .option('--out <file>', 'also record the bench as JSON in <file>: the command, the machine, every row and profile (not when a measurement failed)')
     .action(bench);
 }
