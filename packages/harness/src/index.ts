@@ -17,3 +17,4 @@ export * from './runner.js';
 export * from './inference.js';
 export * from './bench.js';
 export * from './difference.js';
+export * from './bench-record.js';

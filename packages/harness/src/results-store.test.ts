@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -55,6 +55,16 @@ function run(status: Result['status'], at: number, invocation = `inv-${at}`, rep
 
 const files = async () => (await readdir(join(out, LABEL))).sort();
 const root = '/nonexistent-workspace';
+
+describe('results store: the bench folder', () => {
+  it('is not read as a machine label, and no run may be filed under it', async () => {
+    await recordRun(out, run('ok', 1), root);
+    await mkdir(join(out, 'bench'));
+    await writeFile(join(out, 'bench', 'machine.json'), '{"format": "rosetta-bench"}');
+    expect((await readResultsDirectory(out)).map((set) => set.label)).toEqual([LABEL]);
+    await expect(recordRun(out, { ...run('ok', 2), label: 'bench' }, root)).rejects.toThrow(/"bench" is the folder of recorded benches/);
+  });
+});
 
 describe('results store: nothing lost', () => {
   it('writes a failed run beside an ok result, never over it, and the reader shows both', async () => {

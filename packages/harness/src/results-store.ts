@@ -23,7 +23,7 @@ import { catalogueEntry } from './catalogue.js';
 import { cpuInfo } from './environment.js';
 import { detectGpu, type GpuInfo } from './gpu.js';
 import { portableStrings } from './portable.js';
-import { parseResult, ResultFileError, validateResult, type Environment, type Result } from './results.js';
+import { BENCH_RECORDS_DIR, parseResult, ResultFileError, validateResult, type Environment, type Result } from './results.js';
 
 const NOT_OK = ['failed', 'unavailable'] as const;
 
@@ -202,7 +202,10 @@ const RUN_FILE = /^(?<framework>[a-z0-9-]+)\.(?<model>cnn|rnn)\.(?<configuration
 export async function readResultsDirectory(dir: string): Promise<RunSet[]> {
   let labels: string[];
   try {
-    labels = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+    labels = (await readdir(dir, { withFileTypes: true }))
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== BENCH_RECORDS_DIR)
+      .map((e) => e.name)
+      .sort();
   } catch (error) {
     throw new ResultFileError(`results directory ${dir}: cannot be read (${(error as Error).message}); run \`rosetta train\` first`);
   }

@@ -51,8 +51,14 @@ export const WeightsRecordSchema = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
 });
 
+/** The folder of a results directory that holds recorded benches (`rosetta bench --out`), not runs. */
+export const BENCH_RECORDS_DIR = 'bench';
+
 /** The machine (or device) a run is filed under: results of several machines live side by side. */
-export const MachineLabelSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, ".", "_" and "-"');
+export const MachineLabelSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, ".", "_" and "-"')
+  .refine((label) => label !== BENCH_RECORDS_DIR, `"${BENCH_RECORDS_DIR}" is the folder of recorded benches`);
 
 export const RunRecordSchema = z.object({
   /**

@@ -1,15 +1,16 @@
-import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { INotebookContent } from '@jupyterlab/nbformat';
 import { ResultFileError } from '@rosetta/harness';
+import { sampleBenchRecord } from '@rosetta/harness/testing';
 import { FAMILIES } from './families.js';
 import { notebookProblems } from './nbformat-schema.js';
 import { joinSource } from './notebook.js';
 import { ReadmeSectionError, SECTION_END, SECTION_START } from './readme-section.js';
 import { runReport } from './report.js';
 import { StepMarkerError, STEPS } from './steps.js';
-import { AGREEING_RUNS, fixtureWorkspace, writeFixtureRuns, type FixtureWorkspace, type RunFixture } from './testing/fixtures.js';
+import { AGREEING_RUNS, fixtureWorkspace, README_TEXT, writeFixtureRuns, type FixtureWorkspace, type RunFixture } from './testing/fixtures.js';
 
 const roots: string[] = [];
 
@@ -162,6 +163,28 @@ describe('runReport failures', () => {
     const page = await readFile(join(ws.resultsDir, 'README.md'), 'utf8');
     expect(page).toContain('**Accuracy check failed:**');
     expect(page).toMatch(/\| \*\*tfjs-wasm\*\* .*\| ⚠ \*\*disagrees\*\* with onnxruntime-cpu, tfjs-cpu \|/);
+  });
+
+  it('tabulates the recorded benches in the README\'s bench section, newest first, and rejects a malformed one by name', async () => {
+    const readme = README_TEXT.replace('## After', '## Performance\n\n<!-- bench:start -->\nold bench\n<!-- bench:end -->\n\n## After');
+    const ws = await workspace(AGREEING_RUNS, readme);
+    const older = sampleBenchRecord();
+    const newer = { ...sampleBenchRecord(), machine: { ...older.machine, startedAt: '2026-12-04T10:00:00.000Z' } };
+    await mkdir(join(ws.resultsDir, 'bench'));
+    await writeFile(join(ws.resultsDir, 'bench', 'a.json'), JSON.stringify(older));
+    await writeFile(join(ws.resultsDir, 'bench', 'b.json'), JSON.stringify(newer));
+    await report(ws);
+    const text = await readFile(ws.readme, 'utf8');
+    const section = text.slice(text.indexOf('<!-- bench:start -->'), text.indexOf('<!-- bench:end -->'));
+    expect(section).not.toContain('old bench');
+    expect(section.indexOf('[results/bench/b.json](results/bench/b.json), 2026-12-04 10:00 UTC')).toBeLessThan(section.indexOf('[results/bench/a.json](results/bench/a.json), 2026-12-03 00:36 UTC'));
+    expect(section).toContain('`rosetta bench --framework fast --reference pytorch --out results/bench/m.json` on AMD EPYC (2 cores, 24 GiB)');
+    expect(section).toContain('| model | load (1 min), start → end | pytorch | fast | gpu |');
+    expect(section).toContain('| cnn | 0.78 → 1.88 | 600 ms, 1.00x, 477 MiB | 150 ms, **0.25x** (0.25 / 0.25), 477 MiB | unavailable |');
+    // The rest of the README, and the results tables, as before.
+    expect(text).toContain('Hand-written text after the section.');
+    await writeFile(join(ws.resultsDir, 'bench', 'c.json'), '{ "format": "rosetta-bench" }');
+    await expect(report(ws)).rejects.toThrow(/results\/bench\/c\.json: not a valid bench record/);
   });
 
   it('rejects a malformed results file by name and writes nothing', async () => {

@@ -8,6 +8,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { writeFileAtomic } from '@rosetta/data';
 import { FRAMEWORKS, type ModelName } from '@rosetta/harness';
 import { analyse, MODELS, type Analysis } from './analysis.js';
+import { BENCH_SECTION, readBenchRecords, renderBenchSection } from './bench-table.js';
 import { renderCharts, type Chart } from './charts.js';
 import { FAMILIES, type FrameworkFamily } from './families.js';
 import { notebookProblems } from './nbformat-schema.js';
@@ -159,6 +160,7 @@ export async function runReport(options: ReportOptions): Promise<ReportOutcome> 
   for (const line of merges) log(line);
   const readmeFile = readme === null ? null : { path: readme, text: await readMarkedReadme(readme) };
   const sources = await readSources(workspaceRoot, families);
+  const benches = await readBenchRecords(resultsDirs);
 
   const analysis = analyse(sets);
   const charts = await renderCharts(analysis);
@@ -174,12 +176,13 @@ export async function runReport(options: ReportOptions): Promise<ReportOutcome> 
   if (readmeFile) {
     const { path, text } = readmeFile;
     const withResults = replaceSection(text, readmeSection(path, options, outDir, renderTables(analysis, 3), chartMarkdown), path);
-    // The backends table is optional: a README without its markers simply has none.
+    // The backends and bench tables are optional: a README without their markers simply has none.
+    const withFrameworks = hasSection(withResults, FRAMEWORKS_SECTION)
+      ? replaceSection(withResults, renderFrameworksTable(FRAMEWORKS), path, FRAMEWORKS_SECTION)
+      : withResults;
     outputs.set(
       path,
-      hasSection(withResults, FRAMEWORKS_SECTION)
-        ? replaceSection(withResults, renderFrameworksTable(FRAMEWORKS), path, FRAMEWORKS_SECTION)
-        : withResults,
+      hasSection(withFrameworks, BENCH_SECTION) ? replaceSection(withFrameworks, renderBenchSection(benches, dirname(path)), path, BENCH_SECTION) : withFrameworks,
     );
   }
 

@@ -1,6 +1,5 @@
 /** What `rosetta bench` prints: a line per measurement as it comes, then a table per model. */
-import type { BenchResult, ModelName } from '@rosetta/harness';
-import type { ModelBench, ProfileOutcome, Variant } from './rounds.js';
+import type { BenchResult, ModelBench, ModelName, ProfileOutcome, Variant } from '@rosetta/harness';
 
 const ms = (value: number): string => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
 const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { BenchResult, BenchTiming, ModelName } from '@rosetta/harness';
-import { runBench, variants, type Measure, type Variant } from './rounds.js';
+import type { BenchResult, BenchTiming, ModelName, Variant } from '@rosetta/harness';
+import { runBench, variants, type Measure } from './rounds.js';
 
 function timing(framework: string, model: ModelName, msPerStep: number[], peakRssBytes = 1e8): BenchTiming {
   return {

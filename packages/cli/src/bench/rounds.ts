@@ -5,63 +5,9 @@
  * a shared machine drifts over all of them alike; a variant's ratio is the median over the
  * rounds of its median step over the base's in the same round.
  */
-import { median, type BenchProfile, type BenchResult, type BenchTiming, type ModelName } from '@rosetta/harness';
-
-export interface Variant {
-  /** As printed: the framework, and its steps per run when --steps-per-run is given. */
-  readonly label: string;
-  /** A registered framework, or "pytorch" for the reference. */
-  readonly framework: string;
-  readonly stepsPerRun?: number;
-  /** The PyTorch reference: when it runs, every ratio is to it. */
-  readonly reference: boolean;
-}
+import { median, type BenchResult, type BenchTiming, type MissingRow, type ModelBench, type ModelName, type ProfileOutcome, type TimedRow, type Variant } from '@rosetta/harness';
 
 export type Measure = (variant: Variant, model: ModelName, profile: boolean) => Promise<BenchResult>;
-
-export interface TimedRow {
-  readonly status: 'ok';
-  readonly variant: Variant;
-  readonly backend: string;
-  readonly stepsPerRun: number;
-  readonly warmupSteps: number;
-  /** Timed steps per round. */
-  readonly steps: number;
-  /** Median over every timed step of every round (a device call's k steps count k times). */
-  readonly msPerStepMedian: number;
-  readonly cpuMsPerStepMedian: number;
-  readonly roundMedians: readonly number[];
-  /** Median of `roundRatios`; 1 for the base; null when the base has no round in common. */
-  readonly ratio: number | null;
-  /** This variant's round median over the base's, for each round both finished. */
-  readonly roundRatios: readonly number[];
-  /** The largest peak RSS of its processes. */
-  readonly peakRssBytes: number;
-  readonly deviations: readonly string[];
-}
-
-export interface MissingRow {
-  readonly status: 'unavailable' | 'failed';
-  readonly variant: Variant;
-  readonly reason: string;
-}
-
-export type Row = TimedRow | MissingRow;
-
-export type ProfileOutcome =
-  | { readonly status: 'ok'; readonly variant: Variant; readonly profile: BenchProfile }
-  | { readonly status: 'unavailable' | 'unsupported' | 'failed'; readonly variant: Variant; readonly reason: string };
-
-export interface ModelBench {
-  readonly model: ModelName;
-  /** os.loadavg() before the first and after the last measurement of the model. */
-  readonly loadStart: readonly number[];
-  readonly loadEnd: readonly number[];
-  /** What the ratios are to: the reference when it ran, else the first variant that ran. */
-  readonly base: Variant | null;
-  readonly rows: readonly Row[];
-  readonly profiles: readonly ProfileOutcome[];
-}
 
 export interface BenchPlan {
   readonly models: readonly ModelName[];
@@ -120,7 +66,7 @@ export async function runBench(plan: BenchPlan): Promise<ModelBench[]> {
         }
       }
     }
-    benches.push({ model, loadStart, loadEnd: plan.loadavg(), base, rows, profiles });
+    benches.push({ model, loadStart: [...loadStart], loadEnd: [...plan.loadavg()], base, rows, profiles });
   }
   return benches;
 }

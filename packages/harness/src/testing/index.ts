@@ -6,3 +6,4 @@
 export { randomBatch } from './random-batch.js';
 export * from './memory.js';
 export { frameworks, linearFramework, LinearModel, type LinearFrameworkOptions } from './linear.js';
+export { sampleBenchRecord } from './bench-record.js';
