@@ -6,9 +6,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { parseJson } from '@rosetta/data';
 import { BenchProfileSchema } from './bench.js';
 import { EnvironmentSchema } from './results.js';
+import { parseValidatedJson, validateForWriting } from './validated-json.js';
 
 export const BENCH_RECORD_FORMAT = 'rosetta-bench';
 
@@ -99,15 +99,9 @@ export class BenchRecordError extends Error {
   override readonly name = 'BenchRecordError';
 }
 
-function describe(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
-}
-
 /** Parses and validates a recorded bench; the error names the file and every problem. */
 export function parseBenchRecord(text: string, file: string): BenchRecord {
-  const parsed = BenchRecordSchema.safeParse(parseJson(text, file, (message) => new BenchRecordError(message)));
-  if (!parsed.success) throw new BenchRecordError(`${file}: not a valid bench record: ${describe(parsed.error)}`);
-  return parsed.data;
+  return parseValidatedJson(BenchRecordSchema, text, file, 'a valid bench record', BenchRecordError);
 }
 
 export async function readBenchRecord(file: string): Promise<BenchRecord> {
@@ -116,7 +110,5 @@ export async function readBenchRecord(file: string): Promise<BenchRecord> {
 
 /** Validates a bench about to be written; the error says what is wrong with it. */
 export function validateBenchRecord(record: BenchRecord): BenchRecord {
-  const parsed = BenchRecordSchema.safeParse(record);
-  if (!parsed.success) throw new BenchRecordError(`refusing to write an invalid bench record: ${describe(parsed.error)}`);
-  return parsed.data;
+  return validateForWriting(BenchRecordSchema, record, 'refusing to write an invalid bench record', BenchRecordError);
 }

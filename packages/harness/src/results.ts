@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { parseJson } from '@rosetta/data';
+import { parseValidatedJson, validateForWriting } from './validated-json.js';
 
 export const RESULTS_SCHEMA_VERSION = 2;
 
@@ -145,15 +145,9 @@ export class ResultFileError extends Error {
   override readonly name = 'ResultFileError';
 }
 
-function describe(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
-}
-
 /** Parses and validates one results file's text; the error names the file and every problem. */
 export function parseResult(text: string, file: string): Result {
-  const parsed = ResultSchema.safeParse(parseJson(text, file, (message) => new ResultFileError(message)));
-  if (!parsed.success) throw new ResultFileError(`${file}: not a valid results file: ${describe(parsed.error)}`);
-  return parsed.data;
+  return parseValidatedJson(ResultSchema, text, file, 'a valid results file', ResultFileError);
 }
 
 export async function readResult(file: string): Promise<Result> {
@@ -162,9 +156,5 @@ export async function readResult(file: string): Promise<Result> {
 
 /** Validates a result about to be written; the error names the run and every problem. */
 export function validateResult(result: Result): Result {
-  const parsed = ResultSchema.safeParse(result);
-  if (!parsed.success) {
-    throw new ResultFileError(`refusing to write an invalid result for ${result.framework}/${result.model}: ${describe(parsed.error)}`);
-  }
-  return parsed.data;
+  return validateForWriting(ResultSchema, result, `refusing to write an invalid result for ${result.framework}/${result.model}`, ResultFileError);
 }
