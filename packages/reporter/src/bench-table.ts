@@ -8,7 +8,8 @@
 import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { markdownTable } from 'markdown-table';
-import { BENCH_RECORDS_DIR, readBenchRecord, type BenchRecord, type ModelBench, type BenchRow } from '@rosetta/harness';
+import { BENCH_RECORDS_DIR, readBenchRecord, type BenchRecord, type BenchRow, type ModelBench } from '@rosetta/harness';
+import { milliseconds, ratio } from './format.js';
 
 export const BENCH_SECTION = 'bench';
 
@@ -34,17 +35,14 @@ export async function readBenchRecords(resultsDirs: readonly string[]): Promise<
   return benches.sort((a, b) => (a.record.machine.startedAt < b.record.machine.startedAt ? 1 : -1));
 }
 
-const ms = (value: number): string => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
-/** Two decimals, three below 0.1, so that 0.083 does not read as 0.08. */
-const ratio = (value: number): string => value.toFixed(value < 0.1 ? 3 : 2);
 const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const load = (values: readonly number[]): string => values.map((v) => v.toFixed(2)).join(' ');
 
 function cell(row: BenchRow | undefined): string {
   if (row === undefined) return '';
   if (row.status !== 'ok') return row.status;
-  const vs = row.ratio === null ? 'no common round' : row.variant.reference ? `${ratio(row.ratio)}x` : `**${ratio(row.ratio)}x** (${row.roundRatios.map(ratio).join(' / ')})`;
-  return `${ms(row.msPerStepMedian)} ms, ${vs}, ${mib(row.peakRssBytes)}`;
+  const vs = row.ratio === null ? 'no common round' : row.variant.reference ? ratio(row.ratio) : `**${ratio(row.ratio)}** (${row.roundRatios.map(ratio).join(' / ')})`;
+  return `${milliseconds(row.msPerStepMedian)}, ${vs}, ${mib(row.peakRssBytes)}`;
 }
 
 function benchTable(models: readonly ModelBench[]): string {

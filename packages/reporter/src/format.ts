@@ -31,8 +31,9 @@ export function rate(value: number | null): string {
   return value === null ? EMPTY : significant(value);
 }
 
+/** Two decimals, three below 0.1 (so that 0.083 does not read as 0.08). */
 export function ratio(value: number | null): string {
-  return value === null ? EMPTY : `${value.toFixed(2)}×`;
+  return value === null ? EMPTY : `${value.toFixed(value < 0.1 ? 3 : 2)}×`;
 }
 
 export function significant(value: number): string {

@@ -180,7 +180,7 @@ describe('runReport failures', () => {
     expect(section.indexOf('[results/bench/b.json](results/bench/b.json), 2026-12-04 10:00 UTC')).toBeLessThan(section.indexOf('[results/bench/a.json](results/bench/a.json), 2026-12-03 00:36 UTC'));
     expect(section).toContain('`rosetta bench --framework fast --reference pytorch --out results/bench/m.json` on AMD EPYC (2 cores, 24 GiB)');
     expect(section).toContain('| model | load (1 min), start → end | pytorch | fast | gpu |');
-    expect(section).toContain('| cnn | 0.78 → 1.88 | 600 ms, 1.00x, 477 MiB | 150 ms, **0.25x** (0.25 / 0.25), 477 MiB | unavailable |');
+    expect(section).toContain('| cnn | 0.78 → 1.88 | 600 ms, 1.00×, 477 MiB | 150 ms, **0.25×** (0.25× / 0.25×), 477 MiB | unavailable |');
     // The rest of the README, and the results tables, as before.
     expect(text).toContain('Hand-written text after the section.');
     await writeFile(join(ws.resultsDir, 'bench', 'c.json'), '{ "format": "rosetta-bench" }');

@@ -18,7 +18,7 @@ export interface BenchPlan {
   readonly measure: Measure;
   /** Called with each measurement as it comes (benches take minutes). */
   readonly onMeasurement?: (model: ModelName, round: number, variant: Variant, outcome: BenchResult | Error) => void;
-  readonly loadavg: () => readonly number[];
+  readonly loadavg: () => number[];
 }
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -66,7 +66,7 @@ export async function runBench(plan: BenchPlan): Promise<ModelBench[]> {
         }
       }
     }
-    benches.push({ model, loadStart: [...loadStart], loadEnd: [...plan.loadavg()], base, rows, profiles });
+    benches.push({ model, loadStart, loadEnd: plan.loadavg(), base, rows, profiles });
   }
   return benches;
 }

@@ -53,7 +53,8 @@ export function referenceScript(): string {
 async function bench(options: BenchCommandOptions): Promise<void> {
   // Unknown names fail here, before minutes of measuring.
   for (const name of options.framework) await resolveFramework(name);
-  const machine = await captureMachine(new Date());
+  // The machine as the bench starts (its load average), for the record; nvidia-smi only then.
+  const machine = options.out === undefined ? null : await captureMachine(new Date());
   const reference: PythonReference = { python: options.python, script: referenceScript() };
   const measure: Measure = (variant, model, profile) => {
     const request = {
@@ -93,7 +94,7 @@ async function bench(options: BenchCommandOptions): Promise<void> {
   // An unavailable backend or reference is a fact about this machine; a failure is an error.
   const failed = benchFailed(results);
   if (failed) process.exitCode = 1;
-  if (options.out === undefined) return;
+  if (options.out === undefined || machine === null) return;
   if (failed) {
     console.log(`not recorded in ${options.out}: a measurement failed (an earlier record there is kept)`);
     return;

@@ -60,8 +60,9 @@ export function convParameterGrads(
   const bias = needs.bias ? reduceSum(dy, [0, ...spatialAxes(x)]) : null;
   if (!needs.kernel) return { kernel: null, bias };
   const [outChannels, inChannels, ...kernel] = w.staticShape() as [number, number, ...number[]];
-  const windows = conv(x, windowKernel(w), null, { pads, strides, dilations, group: inChannels });
-  const columns = reshape(windows, [0, inChannels * kernel.reduce((a, b) => a * b, 1), -1]); // [N, C K, Q]
+  const oneHot = windowKernel(w); // [C K, 1, k...]
+  const windows = conv(x, oneHot, null, { pads, strides, dilations, group: inChannels });
+  const columns = reshape(windows, [0, oneHot.staticShape()[0]!, -1]); // [N, C K, Q]
   const dyColumns = transpose(reshape(dy, [0, outChannels, -1]), [0, 2, 1]); // [N, Q, O]
   const perImage = matMul(columns, dyColumns); // [N, C K, O]
   const dw = reshape(transpose(reduceSum(perImage, [0]), [1, 0]), [outChannels, inChannels, ...kernel]);
