@@ -15,12 +15,12 @@ import * as rnn from './rnn.js';
  * Training steps per `run` (K > 1: an ONNX Loop over a chunk of K batches). The CUDA provider
  * copies every input and output between host and device on each `run`, so the parameters and
  * optimiser state stay on the device for 32 steps (not measured: no GPU here). On the CPU a
- * `run` still allocates every output and onnxruntime-node copies it into a JavaScript buffer,
- * 45 MB of GRU state per step; 8 steps per run took less CPU time per step than 1 (GRU about
- * 20 % less, CNN about the same; `rosetta bench --framework onnxruntime-cpu --steps-per-run 1,8`,
- * README.md).
+ * `run` still allocates every output and onnxruntime-node copies it into a new JavaScript
+ * buffer, 45 MB of GRU state and 27 MB of CNN state per run, in fresh pages early in a process:
+ * 32 steps per run took 21 % less time per GRU step than 8 and 5 % less per CNN step, 64 no
+ * less than 32 (`rosetta bench --framework onnxruntime-cpu --steps-per-run 8,16,32`, README.md).
  */
-export const STEPS_PER_RUN: Readonly<Record<ProviderName, number>> = { cpu: 8, cuda: 32 };
+export const STEPS_PER_RUN: Readonly<Record<ProviderName, number>> = { cpu: 32, cuda: 32 };
 
 /** The graphs of a model, for `options.batchSize` (default: SPEC.md's batch). */
 export function buildProgram(options: ModelOptions): TrainingProgram {
