@@ -1,9 +1,10 @@
 /**
  * Many epochs must not cost more memory than one: the ONNX Runtime trainer on the CPU
  * provider, trained through the runner's epoch code on small synthetic data, two chunks of
- * STEPS_PER_RUN.cpu steps per run and one batch left over for the step graph. The JS side (heap and the array buffers that
- * hold every run's outputs) is allowed the growth of a leak budget (harness memory.ts); the
- * RSS, where ONNX Runtime's own allocations show, the outputs of one epoch's runs.
+ * STEPS_PER_RUN.cpu steps and one batch left over for the step graph. The JS side (heap and
+ * the array buffers that hold every run's outputs) is allowed the growth of a leak budget
+ * (harness memory.ts); the RSS, where ONNX Runtime's own allocations show, the outputs of one
+ * epoch's runs.
  */
 import { initialWeights, median } from '@rosetta/harness';
 import { allowedGrowthBytes, memoryByEpoch } from '@rosetta/harness/testing';
