@@ -59,13 +59,14 @@ export async function captureMachine(startedAt: Date): Promise<Machine> {
 }
 
 export async function captureEnvironment(
-  backend: Pick<BackendInfo, 'backend' | 'device' | 'versions'>,
+  backend: Pick<BackendInfo, 'backend' | 'device' | 'versions' | 'adapter'>,
   startedAt: Date,
 ): Promise<Environment> {
   return {
     ...(await captureMachine(startedAt)),
     backend: backend.backend,
     device: backend.device,
+    ...(backend.adapter === undefined ? {} : { adapter: backend.adapter }),
     versions: { ...backend.versions, '@rosetta/harness': await ownVersion() },
   };
 }

@@ -10,6 +10,7 @@
 import type { Batch, ImageLayout, LabelFormat } from '@rosetta/data';
 import type { ModelName } from './spec.js';
 import type { Check, SetupOptions } from './diagnosis.js';
+import type { WebGpuAdapter } from './results.js';
 import type { Weights } from './weights.js';
 
 /** What a loaded backend says about itself; stored in every results file. */
@@ -20,6 +21,8 @@ export interface BackendInfo {
   readonly backend: string;
   /** "cpu" or a GPU description. */
   readonly device: string;
+  /** The WebGPU adapter, for a WebGPU backend: results record it, and a software one is never timed against hardware. */
+  readonly adapter?: WebGpuAdapter;
   /** Versions of the packages that matter, e.g. {"@tensorflow/tfjs-core": "4.22.0"}. */
   readonly versions: Readonly<Record<string, string>>;
   /** Every way this backend departs from SPEC.md, stated rather than hidden. */
@@ -149,4 +152,10 @@ export interface Framework {
   diagnose?(): Promise<Check[]>;
   /** Installs what `npm install` cannot (`rosetta setup <name>`); throws SetupError with what went wrong. */
   setup?(options: SetupOptions): Promise<void>;
+  /**
+   * The machine label of this framework's runs, for a framework whose device is not what
+   * `nvidia-smi` or the CPU names (a WebGPU adapter); undefined, or no such method, for
+   * results-store.ts's default.
+   */
+  machineLabel?(): Promise<string | undefined>;
 }

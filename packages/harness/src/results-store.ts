@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { findWorkspaceRoot, writeFileAtomic } from '@rosetta/data';
 import { catalogueEntry } from './catalogue.js';
 import { cpuInfo } from './environment.js';
+import type { Framework } from './framework.js';
 import { detectGpu, type GpuInfo } from './gpu.js';
 import { portableStrings } from './portable.js';
 import { BENCH_RECORDS_DIR, parseResult, ResultFileError, validateResult, type Environment, type Result } from './results.js';
@@ -69,8 +70,8 @@ function notOkFileName(run: RunName, status: 'failed' | 'unavailable'): string {
   return `${runName(run)}.${status}.json`;
 }
 
-/** Lower-case words of a hardware name, without trademarks, clock speeds and filler. */
-function slug(name: string): string {
+/** Lower-case words of a hardware name, without trademarks, clock speeds and filler: a machine label. */
+export function hardwareLabel(name: string): string {
   return name
     .toLowerCase()
     .replace(/\((r|tm)\)|®|™/g, '')
@@ -85,13 +86,18 @@ function slug(name: string): string {
  * framework on a machine that has one, otherwise the CPU model and its core count.
  */
 export function defaultMachineLabel(device: 'cpu' | 'gpu', env: Pick<Environment, 'cpu'>, gpu: GpuInfo | null): string {
-  if (device === 'gpu' && gpu !== null) return slug(gpu.name) || 'gpu';
-  return `${slug(env.cpu.model) || 'cpu'}-${env.cpu.cores}-cores`;
+  if (device === 'gpu' && gpu !== null) return hardwareLabel(gpu.name) || 'gpu';
+  return `${hardwareLabel(env.cpu.model) || 'cpu'}-${env.cpu.cores}-cores`;
 }
 
-/** The default label of a framework's runs on this machine (plugins count as CPU frameworks). */
-export async function machineLabel(framework: string): Promise<string> {
-  const device = catalogueEntry(framework)?.device ?? 'cpu';
+/**
+ * The default label of a framework's runs on this machine: its own (a WebGPU adapter's), else by
+ * its catalogue device (plugins count as CPU frameworks).
+ */
+export async function machineLabel(framework: Pick<Framework, 'name' | 'machineLabel'>): Promise<string> {
+  const own = await framework.machineLabel?.();
+  if (own !== undefined) return own;
+  const device = catalogueEntry(framework.name)?.device ?? 'cpu';
   return defaultMachineLabel(device, { cpu: cpuInfo() }, device === 'gpu' ? await detectGpu() : null);
 }
 

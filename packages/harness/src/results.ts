@@ -13,6 +13,16 @@ export const RESULTS_SCHEMA_VERSION = 2;
 const finite = z.number().finite();
 const nonNegative = finite.nonnegative();
 
+/** A WebGPU adapter as a WebGPU backend found it (GPUAdapterInfo, and whether it is a software one). */
+export const WebGpuAdapterSchema = z.object({
+  vendor: z.string(),
+  architecture: z.string(),
+  device: z.string(),
+  description: z.string(),
+  /** A software rasteriser on the CPU (llvmpipe, SwiftShader, WARP): results for correctness, never timings. */
+  software: z.boolean(),
+});
+
 export const EnvironmentSchema = z.object({
   node: z.string(),
   platform: z.string(),
@@ -25,6 +35,8 @@ export const EnvironmentSchema = z.object({
   /** Backend actually used, as the adapter reported it (e.g. "wasm (simd, 2 threads)"). */
   backend: z.string(),
   device: z.string(),
+  /** The WebGPU adapter, for a WebGPU backend. */
+  adapter: WebGpuAdapterSchema.optional(),
   versions: z.record(z.string(), z.string()),
   hostname: z.string(),
   startedAt: z.string(),
@@ -140,6 +152,7 @@ export type Result = z.infer<typeof ResultSchema>;
 export type RunRecord = z.infer<typeof RunRecordSchema>;
 export type InferenceRecord = z.infer<typeof InferenceRecordSchema>;
 export type Environment = z.infer<typeof EnvironmentSchema>;
+export type WebGpuAdapter = z.infer<typeof WebGpuAdapterSchema>;
 
 export class ResultFileError extends Error {
   override readonly name = 'ResultFileError';

@@ -7,7 +7,7 @@
 import { batchCount, batches, loadDataset, type Batch, type DatasetSource } from '@rosetta/data';
 import { captureEnvironment, unloadedBackend } from './environment.js';
 import { trainOneEpoch } from './epoch.js';
-import type { Backend, BackendInfo, Framework, TrainableModel } from './framework.js';
+import { BackendUnavailableError, type Backend, type BackendInfo, type Framework, type TrainableModel } from './framework.js';
 import { inferenceLine, measureInference } from './inference.js';
 import { formatCount, formatDuration, formatStepTime, silentLog, TrainingProgress, type Log } from './progress.js';
 import { RESULTS_SCHEMA_VERSION, type Result, type RunRecord } from './results.js';
@@ -35,6 +35,12 @@ export interface TrainingOptions {
   readonly run: Omit<RunRecord, 'configuration'>;
   /** False for step-by-step comparisons: dropout masks are framework-private. */
   readonly dropout: boolean;
+  /**
+   * A backend whose WebGPU adapter is a software rasteriser (llvmpipe) is recorded as
+   * unavailable instead of trained: the main job sets it, where such a run would take hours of
+   * CPU for a time that means nothing. Default false: a run asked for by name trains.
+   */
+  readonly skipSoftwareAdapter?: boolean;
   /** Dataset cache directory and mirror, passed to the data package. */
   readonly cacheDir?: string;
   readonly mirror?: string;
@@ -100,6 +106,13 @@ async function train(options: TrainingOptions, state: RunState, log: Log, starte
   // The backend first: an unavailable one then costs no dataset download.
   const backend: Backend = await framework.load();
   state.info = backend.info;
+  if (options.skipSoftwareAdapter && backend.info.adapter?.software) {
+    await backend.dispose?.();
+    throw new BackendUnavailableError(
+      `${framework.name}: the only WebGPU adapter here is a software rasteriser (${backend.info.device}), which would take hours ` +
+        `for timings that mean nothing; \`npx rosetta train --framework ${framework.name}\` trains on it anyway (for correctness)`,
+    );
+  }
   let model: TrainableModel | undefined;
   try {
     const dataset = await loadDataset(spec.dataset, {

@@ -1,4 +1,5 @@
 import type { DType } from './dtype.js';
+import { checkTarget, DEFAULT_TARGET, type Target } from './target.js';
 
 /** A dimension: a number when known while building, a name (ONNX dim_param) when it is only known at run time. */
 export type Dim = number | string;
@@ -76,7 +77,8 @@ export class Tensor {
  * Builds one ONNX graph. Nodes are appended in creation order, which is a topological order:
  * a node can only use tensors that exist already. A graph created by `subgraph()` (a Loop body)
  * shares its parent's name counter, because ONNX needs names that are unique across nested graphs,
- * and may use the parent's tensors directly (ONNX outer-scope capture).
+ * and may use the parent's tensors directly (ONNX outer-scope capture). It is built for its parent's
+ * target (target.ts): the provider that will run it.
  */
 export class Graph {
   readonly nodes: Node[] = [];
@@ -86,17 +88,26 @@ export class Graph {
   private readonly names: Set<string>;
   private readonly counter: { next: number };
 
+  readonly target: Target;
+
   constructor(
     readonly name: string,
     readonly parent: Graph | null = null,
+    target: Target = parent?.target ?? DEFAULT_TARGET,
   ) {
     this.names = parent?.names ?? new Set();
     this.counter = parent?.counter ?? { next: 0 };
+    this.target = checkTarget(target);
   }
 
   /** A graph nested in this one (for Loop bodies); it may read this graph's tensors. */
   subgraph(name: string): Graph {
     return new Graph(name, this);
+  }
+
+  /** Whether this graph's target has a kernel for `opType` (target.ts). */
+  supports(opType: string): boolean {
+    return !this.target.unsupported.has(opType);
   }
 
   /** True when `other` is this graph or one of its ancestors, i.e. its tensors are visible here. */

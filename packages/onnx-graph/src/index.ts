@@ -1,5 +1,6 @@
 export { type DType, isFloat } from './dtype.js';
 export { Graph, Tensor, graphOf, float, type Attributes, type AttributeValue, type ConstantValue, type Dim, type Node, type Shape, type TensorValues } from './graph.js';
+export { DEFAULT_TARGET, type Target } from './target.js';
 export { OPSET, IR_VERSION, toModelProto, serializeModel, parseModel, type ModelOptions } from './serialize.js';
 export * from './ops/index.js';
 export { grad, type GradOptions } from './grad/grad.js';

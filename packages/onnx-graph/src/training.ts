@@ -6,6 +6,7 @@ import { add } from './ops/elementwise.js';
 import { gather } from './ops/indexing.js';
 import { reshape, squeeze } from './ops/shape-ops.js';
 import type { Optimizer } from './optim/optimizer.js';
+import type { Target } from './target.js';
 
 export interface TensorSpec {
   name: string;
@@ -20,8 +21,12 @@ export interface TrainingSpec {
   dtype: 'float32' | 'float64';
   /** What one step consumes (e.g. images and labels), with the shape of one batch. */
   batch: readonly TensorSpec[];
-  /** The model and its loss (a scalar), built from the parameter and batch tensors, by name. */
-  loss: (params: Record<string, Tensor>, batch: Record<string, Tensor>) => Tensor;
+  /**
+   * The model and its loss (a scalar), built from the parameter and batch tensors, by name, and the
+   * number of this step (a scalar of `dtype`, 1 for the first step ever: what keys in-graph random
+   * draws, such as dropout masks on a target without a Dropout kernel).
+   */
+  loss: (params: Record<string, Tensor>, batch: Record<string, Tensor>, step: Tensor) => Tensor;
   optimizer: Optimizer;
   /**
    * Steps per `run` (default 1). With K > 1 every batch input gets a leading axis of K, and an
@@ -29,6 +34,8 @@ export interface TrainingSpec {
    * they cross between host and device once per K steps instead of once per step.
    */
   stepsPerRun?: number;
+  /** The provider the graph is built for (target.ts); default: every ONNX op. */
+  target?: Target;
 }
 
 /**
@@ -61,7 +68,8 @@ const next = (name: string): string => `next.${name}`;
 export function trainingGraph(spec: TrainingSpec): TrainingGraph {
   const k = spec.stepsPerRun ?? 1;
   if (!Number.isInteger(k) || k < 1) throw new Error(`onnx-graph: stepsPerRun must be a positive integer, got ${k}`);
-  const g = new Graph(spec.name);
+  const g = new Graph(spec.name, null, spec.target);
+  if (k > 1 && !g.supports('Loop')) throw new Error(`onnx-graph: target ${g.target.name} has no Loop kernel: one step per run`);
   const names: TrainingNames = {
     params: spec.params.map((p) => p.name),
     slots: spec.optimizer.slots.map((slot) => spec.params.map((p) => `${p.name}.${slot}`)),
@@ -83,7 +91,7 @@ export function trainingGraph(spec: TrainingSpec): TrainingGraph {
     const params = current.slice(0, count);
     const slots = spec.optimizer.slots.map((_, s) => current.slice(count * (s + 1), count * (s + 2)));
     const stepNumber = add(current[current.length - 1]!, 1);
-    const loss = spec.loss(byName(names.params, params), byName(names.batch, batch));
+    const loss = spec.loss(byName(names.params, params), byName(names.batch, batch), stepNumber);
     const update = spec.optimizer.apply(params, grad(loss, params), slots, stepNumber);
     return { state: [...update.params, ...update.slots.flat(), stepNumber], loss };
   };

@@ -6,12 +6,11 @@
 import type { Batch } from '@rosetta/data';
 import type { ModelOptions } from '@rosetta/harness';
 import {
-  add, argMax, cast, conv, dropout, equal, flatten, matMul, maxPool, reduceMean, relu, sgdMomentumOptimizer,
-  type Optimizer, type Tensor,
+  add, argMax, cast, conv, dropout, equal, flatten, matMul, maxPool, reduceMean, relu, sgdMomentumOptimizer, softmaxCrossEntropy,
+  type Optimizer, type Target, type Tensor,
 } from '@rosetta/onnx-graph';
 import { CNN_SPEC } from '@rosetta/spec';
 import ort from 'onnxruntime-node';
-import { sparseSoftmaxCrossEntropy } from './loss.js';
 import type { TrainingProgram } from './program.js';
 import type { Provider } from './provider.js';
 import { OrtModel, parameters, type BatchTensors, type TrainerOptions, type TrainingState } from './trainer.js';
@@ -34,11 +33,12 @@ export function input(batch: Batch): BatchTensors {
 // flatten, dense 512 + ReLU, dropout 0.5 and a dense layer of 10 logits (no softmax: the
 // loss works on logits), written as graph nodes on the parameter tensors `p`, which are
 // the shared weights in their canonical layout (OIHW kernels, dense kernels [in, out]).
-// Dropout nodes draw a new mask from `seed` on every run; without dropout (inference,
-// parity runs) they are the identity.
+// Dropout draws a new mask on every step, from `seed` and, where the provider has no Dropout
+// kernel, the step number; without dropout (inference, parity runs) it is the identity.
 export interface Mode {
   readonly dropout: boolean;
   readonly seed: number;
+  readonly step?: Tensor;
 }
 
 function convRelu(x: Tensor, p: Parameters, name: string): Tensor {
@@ -51,7 +51,7 @@ function vggBlock(x: Tensor, p: Parameters, convs: readonly [string, string], mo
   // run on a quarter of the elements.
   const preActivation = conv(convRelu(x, p, convs[0]), p[`${convs[1]}.weight`]!, p[`${convs[1]}.bias`]!, { pads: [1, 1, 1, 1] });
   const h = relu(maxPool(preActivation, { kernelShape: [CNN_SPEC.poolSize, CNN_SPEC.poolSize] }));
-  return dropout(h, CNN_SPEC.convDropout, { training: mode.dropout, seed });
+  return dropout(h, CNN_SPEC.convDropout, { training: mode.dropout, seed, ...(mode.step && { step: mode.step }) });
 }
 
 /** Logits [batch, 10] of an NCHW batch x. */
@@ -60,17 +60,16 @@ export function buildModel(x: Tensor, p: Parameters, mode: Mode): Tensor {
   const block2 = vggBlock(block1, p, ['conv3', 'conv4'], mode, mode.seed + 1);
   // ONNX Flatten of NCHW is the (channel, row, column) order of the canonical dense1 rows.
   const hidden = relu(add(matMul(flatten(block2), p['dense1.weight']!), p['dense1.bias']!));
-  const dropped = dropout(hidden, CNN_SPEC.denseDropout, { training: mode.dropout, seed: mode.seed + 2 });
+  const dropped = dropout(hidden, CNN_SPEC.denseDropout, { training: mode.dropout, seed: mode.seed + 2, ...(mode.step && { step: mode.step }) });
   return add(matMul(dropped, p['dense2.weight']!), p['dense2.bias']!);
 }
 // #endregion
 
 // #region loss and optimiser
-// Loss: softmax cross-entropy on the logits with the sparse labels, batch mean (loss.ts,
-// shared with the GRU). Optimiser: SGD with momentum 0.9 and no unit gain
-// (v = 0.9 v + g; w = w - 0.01 v). Both become graph nodes; the gradients between them
+// Loss: softmax cross-entropy on the logits with the sparse labels, batch mean. Optimiser:
+// SGD with momentum 0.9 and no unit gain (v = 0.9 v + g; w = w - 0.01 v). Both become graph nodes; the gradients between them
 // come from onnx-graph's reverse-mode differentiation.
-export const loss = sparseSoftmaxCrossEntropy;
+export const loss = softmaxCrossEntropy;
 
 export function optimizer(): Optimizer {
   const { learningRate, momentum } = CNN_SPEC.optimizer;
@@ -109,26 +108,27 @@ export async function predict(session: ort.InferenceSession, state: TrainingStat
 // nodes on the inference graph's logits. The harness averages it over the full test
 // batches (OrtModel.evaluate runs the evaluation graph).
 export function accuracy(logits: Tensor, labels: Tensor): Tensor {
-  return reduceMean(cast(equal(argMax(logits, 1), cast(labels, 'int64')), 'float32'), [0]);
+  return reduceMean(cast(equal(argMax(logits, 1, { dtype: 'int32' }), labels), 'float32'), [0]);
 }
 // #endregion
 
 /** The training, inference and evaluation graphs of the CNN, compiled from the steps above, from the shared weights. */
-export function program(options: ModelOptions): TrainingProgram {
+export function program(options: ModelOptions, target: Target): TrainingProgram {
   return compileProgram({
     model: 'cnn',
     input: { dtype: 'float32', shape: [CNN_SPEC.channels, CNN_SPEC.imageSize, CNN_SPEC.imageSize] },
     batchSize: options.batchSize ?? CNN_SPEC.batchSize,
     classes: CNN_SPEC.classes,
     weights: options.weights,
-    buildModel: (x, p, training) => buildModel(x, p, { dropout: training && options.dropout, seed: options.seed }),
+    buildModel: (x, p, step) => buildModel(x, p, { dropout: step !== null && options.dropout, seed: options.seed, ...(step && { step }) }),
     loss,
     optimizer: optimizer(),
     accuracy,
+    target,
   });
 }
 
 /** The CNN as the harness trains it: its graphs' sessions on `provider`. */
 export function createModel(options: ModelOptions, provider: Provider, trainer: TrainerOptions): Promise<OrtModel> {
-  return OrtModel.create(program(options), { input, trainStep, predict }, provider, trainer);
+  return OrtModel.create(program(options, provider.target), { input, trainStep, predict }, provider, trainer);
 }

@@ -6,7 +6,7 @@ import { randomBatch } from '@rosetta/harness/testing';
 import { describe, expect, test } from 'vitest';
 import * as cnn from './cnn.js';
 import { opEvents, parseTrace } from './profile.js';
-import { provider } from './provider.js';
+import { cpuProvider } from './provider.js';
 
 /**
  * A trace recorded by onnxruntime-node 1.29.0 (CPU provider, one thread): onnx-graph's
@@ -48,7 +48,7 @@ describe('ONNX Runtime trace', () => {
 describe('OrtModel.profileKernels', () => {
   test("returns ONNX Runtime's ops of the profiled runs only, and removes its traces", async () => {
     const options: ModelOptions = { model: 'cnn', weights: initialWeights('cnn', 3), seed: 3, dropout: true, batchSize: 2 };
-    const trainer = await cnn.createModel(options, provider('cpu'), { stepsPerRun: 2, profile: true });
+    const trainer = await cnn.createModel(options, cpuProvider(), { stepsPerRun: 2, profile: true });
     const batches = [0, 1, 2, 3, 4, 5].map((i) => randomBatch('cnn', { layout: 'NCHW', labels: 'sparse' }, 2, `profile/${i}`, i));
     const tracesBefore = (await readdir(tmpdir())).filter((f) => f.startsWith('rosetta-ort-profile-'));
     // Warm-up: one chunk of 2; then 2 chunks and one single step (the step graph) profiled.

@@ -1,15 +1,16 @@
 /**
- * Execution providers: the one place that turns "onnxruntime-cpu" or "onnxruntime-cuda"
- * into ONNX Runtime session options, and that checks a provider can run here before any
- * model is built.
+ * Execution providers: the one place that turns "onnxruntime-cpu", "-cuda" or "-webgpu" into ONNX
+ * Runtime session options and the graph target they run (what onnx-graph may emit for them), and
+ * that checks a provider can run here before any model is built.
  */
 import { availableParallelism } from 'node:os';
-import { BackendUnavailableError } from '@rosetta/harness';
+import { BackendUnavailableError, type WebGpuAdapter } from '@rosetta/harness';
+import { DEFAULT_TARGET, type Target } from '@rosetta/onnx-graph';
 import ort from 'onnxruntime-node';
 import { bindingDirectory, missingProviderLibraries, providerLoaderError } from './cuda-libraries.js';
 import { probeModel } from './probe.js';
 
-export type ProviderName = 'cpu' | 'cuda';
+export type ProviderName = 'cpu' | 'cuda' | 'webgpu';
 
 export interface Provider {
   readonly name: ProviderName;
@@ -17,36 +18,81 @@ export interface Provider {
   readonly options: ort.InferenceSession.SessionOptions;
   /** Human-readable summary for results files, e.g. "CPUExecutionProvider, 2 intra-op threads". */
   readonly description: string;
+  /** What the graphs may use on this provider. */
+  readonly target: Target;
+  /**
+   * Keep the training state (parameters, optimiser slots) in device memory between runs: the
+   * training graph's state outputs stay there ("gpu-buffer") and go straight back in as inputs.
+   */
+  readonly stateOnDevice: boolean;
+  /** The WebGPU adapter, for the WebGPU provider. */
+  readonly adapter?: WebGpuAdapter;
 }
 
-export function provider(name: ProviderName): Provider {
-  // One intra-op thread per core: a training step is one long chain of large ops, so
-  // parallelism inside each op is what pays; inter-op parallelism would only contend.
-  const threads = availableParallelism();
-  const common: ort.InferenceSession.SessionOptions = {
+/**
+ * One intra-op thread per core: a training step is one long chain of large ops, so parallelism
+ * inside each op is what pays; inter-op parallelism would only contend. ONNX Runtime's own log
+ * stops at errors: every error it logs also comes back as the exception this code reports.
+ */
+function commonOptions(): ort.InferenceSession.SessionOptions {
+  return {
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
-    intraOpNumThreads: threads,
+    intraOpNumThreads: availableParallelism(),
     interOpNumThreads: 1,
+    logSeverityLevel: 3,
   };
-  if (name === 'cpu') {
-    return {
-      name,
-      options: { ...common, executionProviders: ['cpu'] },
-      description: `CPUExecutionProvider, ${threads} intra-op threads`,
-    };
-  }
+}
+
+/**
+ * No CPU entry after a GPU provider, and ONNX Runtime's own CPU fallback switched off: a node
+ * without a kernel there would otherwise run on the CPU without a word, and a GPU result must be a
+ * GPU result. Session creation fails instead.
+ */
+const NO_CPU_FALLBACK = { session: { disable_cpu_ep_fallback: '1' } };
+
+export function cpuProvider(): Provider {
+  const options = commonOptions();
   return {
-    name,
-    // No CPU entry after CUDA, and ONNX Runtime's own CPU fallback switched off: a node
-    // without a CUDA kernel would otherwise run on the CPU without a word, and a "CUDA"
-    // result must be a CUDA result. Session creation fails instead, naming the node.
-    options: {
-      ...common,
-      executionProviders: [{ name: 'cuda', deviceId: 0 }],
-      extra: { session: { disable_cpu_ep_fallback: '1' } },
-    },
+    name: 'cpu',
+    options: { ...options, executionProviders: ['cpu'] },
+    description: `CPUExecutionProvider, ${options.intraOpNumThreads} intra-op threads`,
+    target: DEFAULT_TARGET,
+    stateOnDevice: false,
+  };
+}
+
+export function cudaProvider(): Provider {
+  return {
+    name: 'cuda',
+    options: { ...commonOptions(), executionProviders: [{ name: 'cuda', deviceId: 0 }], extra: NO_CPU_FALLBACK },
     description: 'CUDAExecutionProvider (device 0)',
+    target: DEFAULT_TARGET,
+    stateOnDevice: false,
+  };
+}
+
+/**
+ * Op types of the graphs that ONNX Runtime 1.29's WebGPU provider has no kernel for (its node
+ * placements, with CPU fallback allowed, list them); onnx-graph builds their other forms.
+ */
+export const WEBGPU_MISSING_KERNELS: readonly string[] = ['Dropout', 'Loop', 'SoftmaxCrossEntropyLoss', 'Sum', 'TopK'];
+
+/**
+ * ONNX Runtime's bundled WebGPU provider on `adapter`, whose limits the graphs must respect (a
+ * kernel binds each tensor of its node as a storage buffer). The provider's preferred layout is
+ * NCHW, the graphs' own: with its default, NHWC (convolutions wrapped in transposes), 1.29 computes
+ * the filter gradients' grouped convolutions wrongly at 50 and 100 channels (and at 4, 8, 16 and 32;
+ * right at 3 and 17), and the CNN's conv2 to conv4 then learn from wrong gradients.
+ */
+export function webgpuProvider(adapter: WebGpuAdapter, maxStorageBuffersPerShaderStage: number): Provider {
+  return {
+    name: 'webgpu',
+    options: { ...commonOptions(), executionProviders: [{ name: 'webgpu', preferredLayout: 'NCHW' }], extra: NO_CPU_FALLBACK },
+    description: 'WebGpuExecutionProvider (NCHW)',
+    target: { name: 'webgpu', unsupported: new Set(WEBGPU_MISSING_KERNELS), nodeTensorLimit: maxStorageBuffersPerShaderStage },
+    stateOnDevice: true,
+    adapter,
   };
 }
 
@@ -62,14 +108,15 @@ async function cudaLoadDetail(): Promise<string> {
 }
 
 /**
- * Creates and runs a one-node session on the provider. ONNX Runtime loads the CUDA
- * provider library lazily, at the first session that asks for it, so this is where a
- * missing library or a missing GPU shows; its message becomes the `unavailable` reason.
+ * Creates and runs a one-node session on the provider. ONNX Runtime loads a provider library
+ * lazily, at the first session that asks for it, so this is where a missing library or a missing
+ * GPU shows; its message becomes the `unavailable` reason, and ONNX Runtime logs nothing of its
+ * own about it.
  */
 export async function checkProvider(p: Provider): Promise<void> {
   let session: ort.InferenceSession | undefined;
   try {
-    session = await ort.InferenceSession.create(probeModel(), p.options);
+    session = await ort.InferenceSession.create(probeModel(), { ...p.options, logSeverityLevel: 4 });
     const x = new ort.Tensor('float32', new Float32Array([1, 2]), [2]);
     const { y } = await session.run({ x });
     if (y === undefined || (y.data as Float32Array)[1] !== 4) throw new Error('the probe model computed a wrong result');

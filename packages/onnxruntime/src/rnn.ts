@@ -6,12 +6,11 @@
 import type { Batch } from '@rosetta/data';
 import type { ModelOptions } from '@rosetta/harness';
 import {
-  adamOptimizer, add, argMax, cast, equal, gather, matMul, mul, reduceMean, reshape, sigmoid, split, sub, tanh, transpose, zeros,
-  type Optimizer, type Tensor,
+  adamOptimizer, add, argMax, cast, equal, gather, matMul, mul, reduceMean, reshape, sigmoid, softmaxCrossEntropy, split, sub, tanh, transpose, zeros,
+  type Optimizer, type Target, type Tensor,
 } from '@rosetta/onnx-graph';
 import { RNN_SPEC } from '@rosetta/spec';
 import ort from 'onnxruntime-node';
-import { sparseSoftmaxCrossEntropy } from './loss.js';
 import type { TrainingProgram } from './program.js';
 import type { Provider } from './provider.js';
 import { OrtModel, parameters, type BatchTensors, type TrainerOptions, type TrainingState } from './trainer.js';
@@ -69,11 +68,10 @@ export function buildModel(tokens: Tensor, p: Parameters): Tensor {
 // #endregion
 
 // #region loss and optimiser
-// Loss: softmax cross-entropy on the logits with the sparse labels, batch mean (loss.ts,
-// shared with the CNN). Optimiser: Adam (lr 0.001, beta1 0.9, beta2 0.999, epsilon 1e-8,
-// with bias correction). Both become graph nodes; the gradients between them come from
-// onnx-graph's reverse-mode differentiation.
-export const loss = sparseSoftmaxCrossEntropy;
+// Loss: softmax cross-entropy on the logits with the sparse labels, batch mean. Optimiser:
+// Adam (lr 0.001, beta1 0.9, beta2 0.999, epsilon 1e-8, with bias correction). Both become
+// graph nodes; the gradients between them come from onnx-graph's reverse-mode differentiation.
+export const loss = softmaxCrossEntropy;
 
 export function optimizer(): Optimizer {
   const { learningRate, beta1, beta2, epsilon } = RNN_SPEC.optimizer;
@@ -111,12 +109,12 @@ export async function predict(session: ort.InferenceSession, state: TrainingStat
 // nodes on the inference graph's logits. The harness averages it over the full test
 // batches (OrtModel.evaluate runs the evaluation graph).
 export function accuracy(logits: Tensor, labels: Tensor): Tensor {
-  return reduceMean(cast(equal(argMax(logits, 1), cast(labels, 'int64')), 'float32'), [0]);
+  return reduceMean(cast(equal(argMax(logits, 1, { dtype: 'int32' }), labels), 'float32'), [0]);
 }
 // #endregion
 
 /** The training, inference and evaluation graphs of the GRU, compiled from the steps above, from the shared weights. */
-export function program(options: ModelOptions): TrainingProgram {
+export function program(options: ModelOptions, target: Target): TrainingProgram {
   return compileProgram({
     model: 'rnn',
     input: { dtype: 'int32', shape: [RNN_SPEC.sequenceLength] },
@@ -127,10 +125,11 @@ export function program(options: ModelOptions): TrainingProgram {
     loss,
     optimizer: optimizer(),
     accuracy,
+    target,
   });
 }
 
 /** The GRU as the harness trains it: its graphs' sessions on `provider`. */
 export function createModel(options: ModelOptions, provider: Provider, trainer: TrainerOptions): Promise<OrtModel> {
-  return OrtModel.create(program(options), { input, trainStep, predict }, provider, trainer);
+  return OrtModel.create(program(options, provider.target), { input, trainStep, predict }, provider, trainer);
 }

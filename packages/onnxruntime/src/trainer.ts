@@ -13,13 +13,18 @@
  * - one `run` per chunk of K batches (the chunk graph: an ONNX Loop over [K, batch, ...]
  *   inputs), so that a GPU keeps the parameters on the device for K steps instead of
  *   copying them in and out every step.
+ *
+ * A provider without a Loop kernel (WebGPU) keeps the state on the device another way: the
+ * step graph's state outputs stay in device memory ("gpu-buffer") and are fed back as they
+ * are; only the batch goes in and the loss comes out. Reading the state (weights, export)
+ * then takes one run of a graph that copies it out.
  */
 import { writeFileAtomic, type Batch } from '@rosetta/data';
 import type { KernelEvent, StepReporter, TrainableModel } from '@rosetta/harness';
-import type { TrainingNames } from '@rosetta/onnx-graph';
+import { Graph, serializeModel, type TrainingNames } from '@rosetta/onnx-graph';
 import ort from 'onnxruntime-node';
 import { OrtProfiler } from './profile.js';
-import type { TrainingProgram } from './program.js';
+import type { StateTensor, TrainingProgram } from './program.js';
 import type { Provider } from './provider.js';
 
 type Feeds = Record<string, ort.Tensor>;
@@ -132,6 +137,20 @@ class SessionsBySize {
   }
 }
 
+/** A graph that hands every state tensor back as an output: run on device-resident state, it copies the state to host memory. */
+function readbackGraph(state: readonly StateTensor[]): Uint8Array {
+  const g = new Graph('readback');
+  for (const { name, shape } of state) g.output(g.input(name, 'float32', shape), `host.${name}`);
+  return serializeModel(g);
+}
+
+/** Session options of a training graph: with the state on the device, every state output stays there. */
+function trainingOptions(provider: Provider, names: TrainingNames, state: readonly StateTensor[]): ort.InferenceSession.SessionOptions {
+  if (!provider.stateOnDevice) return provider.options;
+  const onDevice = state.map(({ name }): [string, 'gpu-buffer'] => [names.next(name), 'gpu-buffer']);
+  return { ...provider.options, preferredOutputLocation: Object.fromEntries([...onDevice, [names.loss, 'cpu']]) };
+}
+
 export interface TrainerOptions {
   /** Steps per `run`: 1 runs the step graph per batch, K > 1 the Loop graph per K batches. */
   readonly stepsPerRun: number;
@@ -150,6 +169,7 @@ export class OrtModel implements TrainableModel {
     private readonly evaluation: SessionsBySize,
     private readonly state: TrainingState,
     private readonly profiler: OrtProfiler | null,
+    private readonly readback: ort.InferenceSession | null,
   ) {}
 
   /** Session creation (graph optimisation, kernel selection) happens here, outside the training timer. */
@@ -157,7 +177,8 @@ export class OrtModel implements TrainableModel {
     const k = options.stepsPerRun;
     if (!Number.isInteger(k) || k < 1) throw new Error(`onnxruntime: stepsPerRun must be a positive integer, got ${k}`);
     const profiler = options.profile ? await OrtProfiler.create() : null;
-    const training = (name: string) => profiler?.sessionOptions(provider.options, name) ?? provider.options;
+    const sessionOptions = trainingOptions(provider, program.names, program.state);
+    const training = (name: string) => profiler?.sessionOptions(sessionOptions, name) ?? sessionOptions;
     const step = await ort.InferenceSession.create(program.training(1), training('step'));
     // The Loop's trip count is part of the chunk graph; an epoch's last, shorter chunk runs
     // step by step on the step graph.
@@ -165,9 +186,10 @@ export class OrtModel implements TrainableModel {
     const inference = new SessionsBySize((size) => program.inference(size), provider.options);
     const evaluation = new SessionsBySize((size) => program.evaluation(size), provider.options);
     await Promise.all([inference.get(program.batchSize), evaluation.get(program.batchSize)]);
+    const readback = provider.stateOnDevice ? await ort.InferenceSession.create(readbackGraph(program.state), provider.options) : null;
     const tensors: Feeds = {};
     for (const s of program.state) tensors[s.name] = new ort.Tensor('float32', s.data.slice(), s.shape);
-    return new OrtModel(program, steps, step, chunk, k, inference, evaluation, { names: program.names, tensors }, profiler);
+    return new OrtModel(program, steps, step, chunk, k, inference, evaluation, { names: program.names, tensors }, profiler, readback);
   }
 
   async trainEpoch(batches: Iterable<Batch>, report: StepReporter): Promise<void> {
@@ -187,9 +209,15 @@ export class OrtModel implements TrainableModel {
     for (const tensors of buffer.remaining()) report(await this.run(this.step, tensors));
   }
 
-  /** One run of a training graph: the model file's step, then the profiler's note of it. */
+  /**
+   * One run of a training graph: the model file's step, then the profiler's note of it. State the
+   * run replaced that lives in device memory is released here (the garbage collector knows
+   * nothing of device memory).
+   */
   private async run(session: ort.InferenceSession, batch: BatchTensors): Promise<Float32Array> {
+    const before = Object.entries(this.state.tensors);
     const losses = await this.steps.trainStep(session, this.state, batch);
+    for (const [name, tensor] of before) if (tensor.location === 'gpu-buffer' && this.state.tensors[name] !== tensor) tensor.dispose();
     this.profiler?.ran(session);
     return losses;
   }
@@ -219,12 +247,8 @@ export class OrtModel implements TrainableModel {
   }
 
   async weights(): Promise<Map<string, { shape: readonly number[]; data: Float32Array }>> {
-    const weights = new Map<string, { shape: readonly number[]; data: Float32Array }>();
-    for (const name of this.program.names.params) {
-      const t = this.state.tensors[name]!;
-      weights.set(name, { shape: t.dims, data: t.data as Float32Array });
-    }
-    return weights;
+    const state = await this.stateTensors();
+    return new Map(this.program.names.params.map((name) => [name, state.get(name)!]));
   }
 
   /**
@@ -235,15 +259,19 @@ export class OrtModel implements TrainableModel {
     await writeFileAtomic(path, this.program.exportInference(await this.weights()));
   }
 
-  /** Current value of any state tensor (parameters and optimiser slots), for tests and export. */
-  stateTensor(name: string): { shape: readonly number[]; data: Float32Array } {
-    const t = this.state.tensors[name];
-    if (t === undefined) throw new Error(`onnxruntime: no state tensor named ${name}`);
-    return { shape: t.dims, data: t.data as Float32Array };
+  /** Current values of every state tensor (parameters, optimiser slots, step count) in host memory, by name. */
+  async stateTensors(): Promise<Map<string, { shape: readonly number[]; data: Float32Array }>> {
+    const tensors = this.state.tensors;
+    const host = this.readback === null ? tensors : await this.readback.run(tensors);
+    return new Map(Object.keys(tensors).map((name) => {
+      const t = this.readback === null ? host[name]! : host[`host.${name}`]!;
+      return [name, { shape: t.dims, data: t.data as Float32Array }];
+    }));
   }
 
   dispose(): void {
-    const released = Promise.all([this.step.release(), this.chunk?.release(), this.inference.release(), this.evaluation.release()]);
+    for (const tensor of Object.values(this.state.tensors)) if (tensor.location === 'gpu-buffer') tensor.dispose();
+    const released = Promise.all([this.step.release(), this.chunk?.release(), this.inference.release(), this.evaluation.release(), this.readback?.release()]);
     // After the sessions: one still profiling writes its trace when released.
     if (this.profiler !== null) void released.then(() => this.profiler!.dispose());
   }

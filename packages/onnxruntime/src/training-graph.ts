@@ -13,6 +13,7 @@ import {
   serializeModel,
   trainingGraph,
   type Optimizer,
+  type Target,
   type Tensor,
   type TrainingNames,
 } from '@rosetta/onnx-graph';
@@ -29,13 +30,19 @@ export interface ModelDefinition {
   readonly classes: number;
   /** Initial parameters in the canonical layout, which is already this graph's layout. */
   readonly weights: Weights;
-  /** Logits [batch, classes]; `training` is false in the inference and evaluation graphs (dropout off). */
-  buildModel(x: Tensor, p: Parameters, training: boolean): Tensor;
+  /**
+   * Logits [batch, classes]. `step` is the training step's number in the training graph (what keys
+   * dropout masks on a provider without a Dropout kernel), null in the inference and evaluation
+   * graphs (dropout off).
+   */
+  buildModel(x: Tensor, p: Parameters, step: Tensor | null): Tensor;
   /** The scalar training loss of a batch from its logits and int32 labels [batch]. */
   loss(logits: Tensor, labels: Tensor): Tensor;
   readonly optimizer: Optimizer;
   /** The scalar accuracy of a batch from its logits and int32 labels [batch]. */
   accuracy(logits: Tensor, labels: Tensor): Tensor;
+  /** The provider the graphs are built for (provider.ts). */
+  readonly target: Target;
 }
 
 function training(def: ModelDefinition, stepsPerRun: number): { graph: Graph; names: TrainingNames } {
@@ -47,9 +54,10 @@ function training(def: ModelDefinition, stepsPerRun: number): { graph: Graph; na
       { name: 'x', dtype: def.input.dtype, shape: [def.batchSize, ...def.input.shape] },
       { name: 'y', dtype: 'int32', shape: [def.batchSize] },
     ],
-    loss: (p, { x, y }) => def.loss(def.buildModel(x!, p, true), y!),
+    loss: (p, { x, y }, step) => def.loss(def.buildModel(x!, p, step), y!),
     optimizer: def.optimizer,
     stepsPerRun,
+    target: def.target,
   });
 }
 
@@ -65,11 +73,11 @@ function initialState(def: ModelDefinition, names: TrainingNames): StateTensor[]
  * weights (output `logits`), or, with `labels`, what `evaluate` runs (input y, output `accuracy`).
  */
 function inferenceGraph(def: ModelDefinition, batchSize: number, labels = false): Uint8Array {
-  const g = new Graph(`${def.model}_${labels ? 'evaluation' : 'inference'}`);
+  const g = new Graph(`${def.model}_${labels ? 'evaluation' : 'inference'}`, null, def.target);
   const x = g.input('x', def.input.dtype, [batchSize, ...def.input.shape]);
   const y = labels ? g.input('y', 'int32', [batchSize]) : null;
   const p = Object.fromEntries([...def.weights].map(([name, w]) => [name, g.input(name, 'float32', w.shape)]));
-  const logits = def.buildModel(x, p, false);
+  const logits = def.buildModel(x, p, null);
   if (y === null) g.output(logits, 'logits');
   else g.output(def.accuracy(logits, y), 'accuracy');
   return serializeModel(g);
@@ -87,7 +95,7 @@ function exportedGraph(def: ModelDefinition, weights: ReadonlyMap<string, Weight
       name: `${def.model}_inference`,
       params,
       inputs: [{ name: 'x', dtype: def.input.dtype, shape: [def.batchSize, ...def.input.shape] }],
-      forward: (p, { x }) => ({ logits: def.buildModel(x!, p, false) }),
+      forward: (p, { x }) => ({ logits: def.buildModel(x!, p, null) }),
     }),
   );
 }

@@ -50,7 +50,7 @@ function trainingOptions(options: TrainOptions, framework: Framework, model: Mod
 async function train(options: TrainOptions): Promise<void> {
   const framework = await resolveFramework(options.framework);
   const log = consoleLog();
-  const label = options.label ?? (await machineLabel(framework.name));
+  const label = options.label ?? (await machineLabel(framework));
   // Every run of this command belongs to one invocation: its repeats are kept together.
   const invocation = new Date().toISOString();
   let failed = false;

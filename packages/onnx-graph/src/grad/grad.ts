@@ -1,7 +1,7 @@
 import type { Node, Tensor } from '../graph.js';
 import { isFloat } from '../dtype.js';
 import { scalar } from '../ops/constants.js';
-import { neg, sub, sum } from '../ops/elementwise.js';
+import { isGradientStop, neg, sub, sum } from '../ops/elementwise.js';
 import { gemm } from '../ops/linalg.js';
 import { concat } from '../ops/shape-ops.js';
 import { sameShape } from '../shape.js';
@@ -28,7 +28,8 @@ function stackedProduct(products: readonly ProductShare[]): Tensor {
  * d loss / d x for every x in `wrt`, and returns those gradient tensors (same order, same shapes).
  *
  * 1. Find the nodes that matter: those reachable forwards from some `wrt` tensor and backwards from
- *    the loss. Everything else (label casts, shape constants, unrelated outputs) is skipped.
+ *    the loss. Everything else (label casts, shape constants, unrelated outputs) is skipped, and so
+ *    is everything reached only through a `stopGradient`.
  * 2. Walk those nodes in reverse creation order (a reverse topological order). For each, gather the
  *    gradients of its outputs, call its op's gradient rule, and hand each input its share.
  * 3. A tensor used by several nodes receives one share per use; the shares are added (one Sum node)
@@ -52,13 +53,15 @@ export function grad(loss: Tensor, wrt: readonly Tensor[], options: GradOptions 
 
   const dependsOnWrt = new Set<Tensor>(wrt);
   for (const node of graph.nodes) {
-    if (node.inputs.some((t) => t !== null && dependsOnWrt.has(t))) for (const out of node.outputs) dependsOnWrt.add(out);
+    if (node.inputs.some((t) => t !== null && dependsOnWrt.has(t))) {
+      for (const out of node.outputs) if (!isGradientStop(out)) dependsOnWrt.add(out);
+    }
   }
   const onPath = new Set<Node>();
   const reachesLoss = new Set<Tensor>([loss]);
   for (let i = graph.nodes.length - 1; i >= 0; i--) {
     const node = graph.nodes[i]!;
-    if (!node.outputs.some((t) => reachesLoss.has(t))) continue;
+    if (!node.outputs.some((t) => reachesLoss.has(t) && dependsOnWrt.has(t))) continue;
     if (!node.inputs.some((t) => t !== null && dependsOnWrt.has(t))) continue;
     onPath.add(node);
     for (const t of node.inputs) if (t !== null) reachesLoss.add(t);

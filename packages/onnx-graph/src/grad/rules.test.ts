@@ -46,6 +46,7 @@ const cases: Record<string, GradCheck[]> = {
   Tanh: [{ ...f64, inputs: { x: { shape: [3, 4] } }, forward: ({ x }) => G.tanh(G.mul(x!, 2)) }],
   Exp: [{ ...f64, inputs: { x: { shape: [6] } }, forward: ({ x }) => G.exp(x!) }],
   Sqrt: [{ ...f64, inputs: { x: { shape: [4], values: [0.5, 1, 2, 3] } }, forward: ({ x }) => G.sqrt(x!) }],
+  Log: [{ ...f64, inputs: { x: { shape: [4], values: [0.5, 1, 2, 3] } }, forward: ({ x }) => G.log(x!) }],
   // float32 <-> float64: the loss stays linear, so the float32 rounding of x +- h is all there is.
   Cast: [{ ...f64, h: 1e-2, tolerance: 1e-4, inputs: { x: { shape: [4] } }, forward: ({ x }) => G.cast(G.mul(G.cast(x!, 'float32'), 2), 'float64') }],
   Where: [
@@ -201,6 +202,58 @@ describe('finite-difference check of every gradient rule', () => {
         }
         return G.softmaxCrossEntropy(G.matMul(h, dense!), labels!);
       },
+    });
+  });
+
+  // What onnx-graph builds for a provider without these kernels and with few tensors per node
+  // (WebGPU's case, target.ts): each other form, differentiated op by op, on the CPU provider.
+  describe('on a target without Sum, SoftmaxCrossEntropyLoss, TopK and Dropout kernels, 4 tensors per node', () => {
+    const target: G.Target = { name: 'narrow', unsupported: new Set(['Sum', 'SoftmaxCrossEntropyLoss', 'TopK', 'Dropout']), nodeTensorLimit: 4 };
+    const narrow = { ...f64, target };
+
+    test('a sum of five terms is a tree of Adds', async () => {
+      await checkGradients({
+        ...narrow,
+        inputs: { a: { shape: [2, 3] }, b: { shape: [3] }, c: { shape: [2, 1] }, d: { shape: [2, 3] }, e: { shape: [1] } },
+        forward: ({ a, b, c, d, e }) => G.sum([a!, b!, c!, d!, e!]),
+      });
+    });
+
+    test('a split into 7 pieces and a concat of 7 are trees of at most 3 pieces per node', async () => {
+      await checkGradients({
+        ...narrow,
+        inputs: { x: { shape: [2, 14] } },
+        forward: ({ x }) => {
+          const pieces = G.split(x!, [1, 2, 3, 1, 2, 4, 1], 1);
+          const nodes = x!.graph.nodes.filter((n) => n.opType === 'Split');
+          expect(Math.max(...nodes.map((n) => n.outputs.length))).toBeLessThanOrEqual(3);
+          return G.concat([...pieces.slice(4), ...pieces.slice(0, 3)].map((p) => G.tanh(p)), 1);
+        },
+      });
+    });
+
+    test('softmax cross-entropy from a one-hot, a shifted log-sum-exp and a mean', async () => {
+      await checkGradients({
+        ...narrow,
+        inputs: { logits: { shape: [4, 3] }, labels: { shape: [4], dtype: 'int32', values: [0, 2, 1, 2] } },
+        forward: ({ logits, labels }) => G.softmaxCrossEntropy(G.mul(logits!, 3), labels!),
+      });
+    });
+
+    test('the embedding gradient as one scatter-add, with repeated ids', async () => {
+      await checkGradients({
+        ...narrow,
+        inputs: { table: { shape: [5, 3] }, ids: { shape: [2, 4], dtype: 'int32', values: [1, 3, 1, 0, 3, 3, 4, 1] } },
+        forward: ({ table, ids }) => G.gather(table!, ids!),
+      });
+    });
+
+    test('dropout as a multiply by a mask from the counter-based generator', async () => {
+      await checkGradients({
+        ...narrow,
+        inputs: { x: { shape: [4, 6] }, step: { shape: [], values: [3] , differentiable: false } },
+        forward: ({ x, step }) => G.dropout(x!, 0.25, { training: true, seed: 7, step: step! }),
+      });
     });
   });
 

@@ -1,6 +1,8 @@
 import type { DType } from '../dtype.js';
 import { graphOf, type Tensor } from '../graph.js';
 import { scalar } from './constants.js';
+import { cast, greaterOrEqual, mul } from './elementwise.js';
+import { keepThreshold, randomWords, stepKey } from './random.js';
 
 export interface ConvOptions {
   /** [top, left, bottom, right] for 2-D, as ONNX orders them. Default 0. */
@@ -99,18 +101,32 @@ export interface DropoutOptions {
   training: boolean;
   /**
    * Seed attribute of the ONNX Dropout node. Leave it out for a fresh mask every step; see the
-   * README for what ORT does with a fixed seed.
+   * README for what ORT does with a fixed seed. On a target without a Dropout kernel, the seed of
+   * the generator (0 when left out).
    */
   seed?: number;
+  /**
+   * The training step number (a float scalar, as the training graph counts steps). Needed on a
+   * target without a Dropout kernel, whose masks are drawn by a counter-based generator keyed by
+   * (seed, step): a new mask every step.
+   */
+  step?: Tensor;
 }
 
 /**
  * Inverted dropout: in training, zero each element with probability `ratio` and scale the rest by
- * 1 / (1 - ratio). The node's second output is the boolean keep-mask the gradient reuses.
+ * 1 / (1 - ratio). The ONNX Dropout node's second output is the boolean keep-mask its gradient
+ * reuses. A target without a Dropout kernel keeps an element where its random word (random.ts) is
+ * at least the threshold for `ratio`, and multiplies by that mask, which the Mul rule differentiates.
  */
 export function dropout(x: Tensor, ratio: number, options: DropoutOptions): Tensor {
   if (!options.training || ratio === 0) return x;
   const g = x.graph;
+  if (!g.supports('Dropout')) {
+    if (options.step === undefined) throw new Error(`onnx-graph: dropout on target ${g.target.name} (no Dropout kernel) needs the step number`);
+    const words = randomWords(g, x.staticShape(), stepKey(options.seed ?? 0, options.step));
+    return mul(x, mul(cast(greaterOrEqual(words, keepThreshold(ratio)), x.dtype), 1 / (1 - ratio)));
+  }
   const attributes = { seed: options.seed };
   return g.addNode('Dropout', [x, scalar(g, ratio, x.dtype), scalar(g, 1, 'bool')], attributes, [
     { dtype: x.dtype, shape: x.shape },

@@ -7,7 +7,7 @@ test('argMax: the index of the largest element along the axis, the first on a ti
   const g = new Graph('argmax');
   const x = g.input('x', 'float32', [3, 4]);
   const rows = argMax(x, 1);
-  const columns = argMax(x, 0, true);
+  const columns = argMax(x, 0, { keepDims: true });
   expect([rows.dtype, rows.shape, columns.shape]).toEqual(['int64', [3], [1, 4]]);
   g.output(rows, 'rows');
   g.output(columns, 'columns');

@@ -96,24 +96,51 @@ export function reverse(x: Tensor, axes: readonly number[]): Tensor {
   );
 }
 
-/** Splits along `axis` into pieces of the given sizes. */
+/**
+ * `items` in at most `most` consecutive runs of equal length (the last may be shorter): one level of
+ * a tree of Splits or Concats whose nodes bind at most `most` + 1 tensors.
+ */
+function runs<T>(items: readonly T[], most: number): T[][] {
+  const length = Math.ceil(items.length / most);
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += length) out.push(items.slice(i, i + length));
+  return out;
+}
+
+const sizeSum = (sizes: readonly number[]): number => sizes.reduce((total, size) => total + size, 0);
+
+/**
+ * Splits along `axis` into pieces of the given sizes. A node binds its input and every piece; where
+ * that is more tensors than the graph's target allows, the input is split into runs of pieces first
+ * and each run again, a tree of Splits.
+ */
 export function split(x: Tensor, sizes: readonly number[], axis = 0): Tensor[] {
   const a = normalizeAxis(axis, x.rank);
-  if (x.shape[a] !== sizes.reduce((total, size) => total + size, 0)) {
+  if (x.shape[a] !== sizeSum(sizes)) {
     throw new Error(`onnx-graph: split sizes [${sizes.join(', ')}] do not add up to axis ${a} of ${x.name} [${x.shape.join(', ')}]`);
+  }
+  const most = x.graph.target.nodeTensorLimit - 1;
+  if (sizes.length > most) {
+    const groups = runs(sizes, most);
+    const parts = split(x, groups.map(sizeSum), a);
+    return groups.flatMap((group, i) => (group.length === 1 ? [parts[i]!] : split(parts[i]!, group, a)));
   }
   const outs = sizes.map((size) => ({ dtype: x.dtype, shape: x.shape.map((d, i) => (i === a ? size : d)) }));
   return x.graph.addNode('Split', [x, int64s(x.graph, sizes)], { axis: a }, outs);
 }
 
+/** Joins along `axis`; as `split`, a tree of Concats where one node would bind too many tensors. */
 export function concat(xs: readonly Tensor[], axis: number): Tensor {
   const [first] = xs;
   if (first === undefined) throw new Error('onnx-graph: concat of no tensors');
   const a = normalizeAxis(axis, first.rank);
+  const g = graphOf(...xs);
+  const most = g.target.nodeTensorLimit - 1;
+  if (xs.length > most) return concat(runs(xs, most).map((run) => (run.length === 1 ? run[0]! : concat(run, a))), a);
   const along = xs.map((t) => t.shape[a]!);
   const total: Dim = along.every((d) => typeof d === 'number') ? (along as number[]).reduce((s, d) => s + d, 0) : along.join('+');
   const shape = first.shape.map((d, i) => (i === a ? total : d));
-  return graphOf(...xs).addNode('Concat', xs, { axis: a }, [{ dtype: first.dtype, shape }])[0]!;
+  return g.addNode('Concat', xs, { axis: a }, [{ dtype: first.dtype, shape }])[0]!;
 }
 
 /** Broadcasts `x` to `shape` (numpy rules). */

@@ -3,6 +3,7 @@
 import { expect } from 'vitest';
 import { Graph, type Tensor } from '../graph.js';
 import type { DType } from '../dtype.js';
+import type { Target } from '../target.js';
 import { grad } from '../grad/grad.js';
 import { constant } from '../ops/constants.js';
 import { mul } from '../ops/elementwise.js';
@@ -28,7 +29,8 @@ export interface GradCheck {
   tolerance: number;
   /** Ops with random state (Dropout) get a new session per evaluation, which replays the same mask. */
   freshSessions?: boolean;
-
+  /** The provider the graph is built for (its other formulations); default: every ONNX op. */
+  target?: Target;
 }
 
 /**
@@ -37,7 +39,7 @@ export interface GradCheck {
  * Returns the largest error seen, scaled as in the tolerance.
  */
 export async function checkGradients(check: GradCheck): Promise<number> {
-  const g = new Graph('gradcheck');
+  const g = new Graph('gradcheck', null, check.target);
   const tensors: Record<string, Tensor> = {};
   const feeds: Record<string, Feed> = {};
   let seed = 1;

@@ -2,13 +2,13 @@
 import type { Batch } from '@rosetta/data';
 import * as cnn from '../cnn.js';
 import type { TrainingProgram } from '../program.js';
-import { provider } from '../provider.js';
+import { cpuProvider } from '../provider.js';
 import * as rnn from '../rnn.js';
 import { OrtModel } from '../trainer.js';
 
 /** The model of `program` on the CPU provider, with the steps of its model file. */
 export async function cpuModel(program: TrainingProgram, stepsPerRun = 1): Promise<OrtModel> {
-  return OrtModel.create(program, program.model === 'cnn' ? cnn : rnn, provider('cpu'), { stepsPerRun });
+  return OrtModel.create(program, program.model === 'cnn' ? cnn : rnn, cpuProvider(), { stepsPerRun });
 }
 
 /** Trains on `batches` (one epoch) and returns every reported loss. */

@@ -83,6 +83,12 @@ export const expGrad: GradConfig = {
   gradFunc: (node, [dy]) => [mul(dy!, operand(node.outputs, 0, node))],
 };
 
+/** log' = 1 / x. */
+export const logGrad: GradConfig = {
+  opType: 'Log',
+  gradFunc: (node, [dy]) => [div(dy!, operand(node.inputs, 0, node))],
+};
+
 /** sqrt' = 1 / (2 y). */
 export const sqrtGrad: GradConfig = {
   opType: 'Sqrt',

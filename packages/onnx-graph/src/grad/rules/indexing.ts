@@ -2,7 +2,7 @@ import { cast, equal, exp, mul, sub } from '../../ops/elementwise.js';
 import { constant } from '../../ops/constants.js';
 import { gather, scatterElements, scatterND, topK } from '../../ops/indexing.js';
 import { cumSum } from '../../ops/reduce.js';
-import { arange, concat, reshape, unsqueeze, zeros } from '../../ops/shape-ops.js';
+import { arange, concat, expand, reshape, unsqueeze, zeros } from '../../ops/shape-ops.js';
 import { product } from '../../shape.js';
 import { operand, type GradConfig } from '../registry.js';
 
@@ -26,6 +26,10 @@ import { operand, type GradConfig } from '../registry.js';
  * float64 keeps the differences of prefix sums exact to about count * 2^-53 * max |prefix|, far
  * below float32's resolution, so each sum is the float64 sum rounded once (a sequential float32 sum,
  * TF.js's, rounds at every addition). Rows no id reads stay zero.
+ *
+ * A target without TopK (WebGPU, which has no float64 either) gets the scatter-add itself: one
+ * ScatterElements with reduction "add" of every gradient row into the row of its id. Its adds are
+ * atomic, in an order that varies from run to run; each row's sum is a float32 sum of its rows.
  */
 export const gatherGrad: GradConfig = {
   opType: 'Gather',
@@ -37,6 +41,10 @@ export const gatherGrad: GradConfig = {
     const rowSize = product(dims.slice(1));
     const count = indices.size();
     const g = data.graph;
+    if (!g.supports('TopK')) {
+      const rowIds = expand(reshape(indices, [count, 1]), [count, rowSize]);
+      return [reshape(scatterElements(zeros(g, data.dtype, [rows, rowSize]), rowIds, reshape(dy!, [count, rowSize]), 0, 'add'), dims), null];
+    }
     const ids = reshape(cast(indices, 'int64'), [count]);
     const [, perm] = topK(ids, count, { largest: false });
     const sortedRows = gather(reshape(dy!, [count, rowSize]), perm);

@@ -1,0 +1,25 @@
+import ort from 'onnxruntime-node';
+import * as G from '@rosetta/onnx-graph';
+const g = new G.Graph('ops');
+const x = g.input('x', 'float32', [8, 10]);
+const ids = g.input('ids', 'int32', [6]);
+const key = g.input('key', 'int32', []);
+const sm = g.addNode('Softmax', [x], { axis: 1 }, [{ dtype: 'float32', shape: [8, 10] }])[0];
+g.output(g.addNode('Log', [sm], {}, [{ dtype: 'float32', shape: [8, 10] }])[0], 'logsm');
+g.output(g.addNode('ReduceLogSumExp', [x], { axes: [1], keepdims: 1 }, [{ dtype: 'float32', shape: [8, 1] }])[0], 'lse');
+g.output(G.cast(G.argMax(x, 1), 'int32'), 'am');
+const r = g.addNode('Range', [G.scalar(g, 0, 'int32'), G.scalar(g, 1000, 'int32'), G.scalar(g, 1, 'int32')], {}, [{ dtype: 'int32', shape: [1000] }])[0];
+let h = G.add(G.mul(r, G.scalar(g, -1640531535, 'int32')), key);
+h = G.add(h, G.div(h, G.scalar(g, 65536, 'int32')));
+h = G.mul(h, G.scalar(g, -2048144789, 'int32'));
+g.output(h, 'hash');
+g.output(G.cast(h, 'float32'), 'hashf');
+const idx = G.expand(G.reshape(ids, [6, 1]), [6, 10]);
+const upd = G.slice(x, [0], [6], [0]);
+g.output(G.scatterElements(G.zeros(g, 'float32', [20, 10]), idx, upd, 0, 'add'), 'scat');
+g.output(G.equal(G.cast(G.argMax(x, 1), 'int32'), G.cast(G.slice(ids, [0], [1], [0]), 'int32')), 'eq');
+const bytes = G.serializeModel(g);
+const feeds = { x: new ort.Tensor('float32', Float32Array.from({length: 80}, (_, i) => Math.sin(i) * 3), [8, 10]), ids: new ort.Tensor('int32', Int32Array.of(3, 3, 5, 3, 19, 0), [6]), key: new ort.Tensor('int32', Int32Array.of(12345), []) };
+const cpu = await (await ort.InferenceSession.create(bytes, { executionProviders: ['cpu'] })).run(feeds);
+const gpu = await (await ort.InferenceSession.create(bytes, { executionProviders: [{ name: 'webgpu', preferredLayout: 'NCHW' }], logSeverityLevel: 0 })).run(feeds);
+for (const k of Object.keys(cpu)) { const a = cpu[k].data, b = gpu[k].data; let d = 0; for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(Number(a[i]) - Number(b[i]))); console.log(k, cpu[k].type, d, Array.from(a.slice(0, 4))); }
