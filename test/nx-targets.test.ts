@@ -53,11 +53,12 @@ describe('Nx targets from the framework catalogue', () => {
   it('trains each framework of a package with `rosetta train`, and `-c quick` adds the quick preset', async () => {
     const ort = await target('@rosetta/onnxruntime', 'train');
     expect(ort.options.commands).toEqual([
-      'rosetta train --framework onnxruntime-cuda --model cnn,rnn',
-      'rosetta train --framework onnxruntime-cpu --model cnn,rnn',
+      'rosetta train --framework onnxruntime-cpu --model cnn,rnn --skip-software-adapter',
+      'rosetta train --framework onnxruntime-webgpu --model cnn,rnn --skip-software-adapter',
+      'rosetta train --framework onnxruntime-cuda --model cnn,rnn --skip-software-adapter',
     ]);
     expect(ort.configurations['quick']).toEqual({ args: '--preset quick' });
-    expect((await target('@rosetta/tfjs-wasm', 'train')).options.commands).toEqual(['rosetta train --framework tfjs-wasm --model cnn,rnn']);
+    expect((await target('@rosetta/tfjs-wasm', 'train')).options.commands).toEqual(['rosetta train --framework tfjs-wasm --model cnn,rnn --skip-software-adapter']);
   }, 60_000);
 
   it('replays a cached training only while the CLI (presets included), the root configuration and the sources are unchanged', async () => {

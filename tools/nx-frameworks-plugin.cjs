@@ -3,7 +3,9 @@
  * (packages/harness/frameworks.json), so that adding a framework there is all it takes to
  * put it in `npx nx run-many -t train`. Every package that hosts catalogue frameworks gets
  *
- *   train            rosetta train --framework <f> --model cnn,rnn, for its frameworks in the default run
+ *   train            rosetta train --framework <f> --model cnn,rnn --skip-software-adapter, for its
+ *                    frameworks in the default run (a WebGPU framework whose only adapter is a
+ *                    software rasteriser records `unavailable` instead of training for hours)
  *   train-reference  the same for the others (tfjs-cpu: far too slow for the default run)
  *
  * each with a `quick` configuration (`-c quick` adds `--preset quick`). Plain CommonJS:
@@ -33,6 +35,8 @@ const TRAIN_INPUTS = [
   `{workspaceRoot}/${CATALOGUE}`,
   { runtime: 'node --version' },
   { runtime: 'nvidia-smi -L 2>/dev/null || echo no GPU' },
+  // The Vulkan drivers installed: WebGPU adapters come from them (a GPU's, or Mesa's llvmpipe).
+  { runtime: 'ls /usr/share/vulkan/icd.d /etc/vulkan/icd.d 2>/dev/null; true' },
   // What `rosetta setup` installs: a GPU backend that was unavailable trains after it.
   { runtime: 'ls node_modules/onnxruntime-node/bin/napi-v6/linux/x64 node_modules/@tensorflow/tfjs-node-gpu/lib node_modules/@tensorflow/tfjs-node-gpu/deps/lib 2>/dev/null; true' },
   // The mirror's manifest holds the checksums of the data files a run reads.
@@ -47,7 +51,7 @@ function trainTarget(frameworks) {
   return {
     executor: 'nx:run-commands',
     options: {
-      commands: frameworks.map((f) => `rosetta train --framework ${f.name} --model cnn,rnn`),
+      commands: frameworks.map((f) => `rosetta train --framework ${f.name} --model cnn,rnn --skip-software-adapter`),
       parallel: false,
     },
     configurations: { quick: { args: '--preset quick' } },

@@ -28,3 +28,10 @@ export function modelList(value: string): ModelName[] {
   }
   return [...new Set(models as ModelName[])];
 }
+
+/** A comma-separated list of names, in order, without repeats. */
+export function nameList(value: string): string[] {
+  const names = [...new Set(value.split(',').map((item) => item.trim()).filter(Boolean))];
+  if (names.length === 0) throw new InvalidArgumentError(`expected one or more comma-separated names, got "${value}"`);
+  return names;
+}

@@ -133,6 +133,27 @@ describe('runTraining', () => {
     expect(result.env.backend).toBe('linear-unavailable (not loaded)');
   });
 
+  it('records a backend on a software WebGPU adapter as unavailable when asked to skip those, and trains it otherwise', async () => {
+    const adapter = { vendor: 'mesa', architecture: 'software', device: 'llvmpipe', description: 'llvmpipe (LLVM 15)', software: true };
+    let disposed = 0;
+    const software: Framework = {
+      name: 'linear-software-gpu',
+      description: 'the linear model, said to run on a software WebGPU adapter',
+      load: async () => {
+        const backend = await linear.load();
+        return { ...backend, info: { ...backend.info, device: adapter.description, adapter }, dispose: () => void disposed++ };
+      },
+    };
+    const skipped = await readResult((await runTraining(options(software, join(dir, 'software'), { epochs: 1, skipSoftwareAdapter: true }))).file);
+    expect(skipped.status).toBe('unavailable');
+    expect(skipped.reason).toMatch(/software rasteriser \(llvmpipe \(LLVM 15\)\)[\s\S]*npx rosetta train --framework linear-software-gpu/);
+    expect(disposed).toBe(1);
+    const trained = await readResult((await runTraining(options(software, join(dir, 'software'), { epochs: 1 }))).file);
+    expect(trained.status).toBe('ok');
+    // The adapter is recorded with the run.
+    expect(trained.env.adapter).toEqual(adapter);
+  });
+
   it('stops a diverging run with a clear reason and records the failure, not half a result', async () => {
     const out = join(dir, 'diverging');
     const run = await runTraining(options(diverging, out));

@@ -29,7 +29,8 @@ describe('CNN training graph', () => {
     const trainer = await cpuModel(program(options));
     await train(trainer, [batches[0]!]);
     // From zero velocity, the first velocity is the gradient itself.
-    const g1 = new Map([...weights.keys()].map((name) => [name, trainer.stateTensor(`${name}.velocity`).data.slice()]));
+    const state1 = await trainer.stateTensors();
+    const g1 = new Map([...weights.keys()].map((name) => [name, state1.get(`${name}.velocity`)!.data.slice()]));
     const w1 = new Map([...(await trainer.weights())].map(([name, t]) => [name, t.data.slice()]));
 
     // The last layer's gradient is h^T (softmax - onehot) / batch, from the reference forward.
@@ -47,12 +48,13 @@ describe('CNN training graph', () => {
     await train(trainer, [batches[1]!]);
     const probe = await cpuModel(program({ ...options, weights: withValues(w1) }));
     await train(probe, [batches[1]!]);
+    const [state2, probeState] = [await trainer.stateTensors(), await probe.stateTensors()];
     for (const name of weights.keys()) {
-      const g2 = probe.stateTensor(`${name}.velocity`).data;
+      const g2 = probeState.get(`${name}.velocity`)!.data;
       const v2 = g1.get(name)!.map((v, i) => 0.9 * v + g2[i]!);
-      expect(firstMismatch(trainer.stateTensor(`${name}.velocity`).data, v2, 1e-8, 1e-5), name).toBe(-1);
+      expect(firstMismatch(state2.get(`${name}.velocity`)!.data, v2, 1e-8, 1e-5), name).toBe(-1);
       const w2 = w1.get(name)!.map((w, i) => w - 0.01 * v2[i]!);
-      expect(firstMismatch(trainer.stateTensor(name).data, w2, 1e-8, 1e-6), name).toBe(-1);
+      expect(firstMismatch(state2.get(name)!.data, w2, 1e-8, 1e-6), name).toBe(-1);
     }
     trainer.dispose();
     probe.dispose();

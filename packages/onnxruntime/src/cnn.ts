@@ -7,7 +7,7 @@ import type { Batch } from '@rosetta/data';
 import type { ModelOptions } from '@rosetta/harness';
 import {
   add, argMax, cast, conv, dropout, equal, flatten, matMul, maxPool, reduceMean, relu, sgdMomentumOptimizer, softmaxCrossEntropy,
-  type Optimizer, type Target, type Tensor,
+  DEFAULT_TARGET, type Optimizer, type Target, type Tensor,
 } from '@rosetta/onnx-graph';
 import { CNN_SPEC } from '@rosetta/spec';
 import ort from 'onnxruntime-node';
@@ -113,7 +113,7 @@ export function accuracy(logits: Tensor, labels: Tensor): Tensor {
 // #endregion
 
 /** The training, inference and evaluation graphs of the CNN, compiled from the steps above, from the shared weights. */
-export function program(options: ModelOptions, target: Target): TrainingProgram {
+export function program(options: ModelOptions, target: Target = DEFAULT_TARGET): TrainingProgram {
   return compileProgram({
     model: 'cnn',
     input: { dtype: 'float32', shape: [CNN_SPEC.channels, CNN_SPEC.imageSize, CNN_SPEC.imageSize] },

@@ -1,6 +1,6 @@
 import { BackendUnavailableError, detectGpu } from '@rosetta/harness';
 import { describe, expect, test } from 'vitest';
-import { cpuFramework, cudaFramework, frameworks } from './framework.js';
+import { cpuFramework, cudaFramework, frameworks, webgpuFramework } from './framework.js';
 
 describe('ONNX Runtime frameworks', () => {
   test('onnxruntime-cpu loads and describes its provider, threads and versions', async () => {
@@ -22,7 +22,17 @@ describe('ONNX Runtime frameworks', () => {
     }
   });
 
-  test('the registry list holds both, under the names the CLI uses', () => {
-    expect(frameworks.map((f) => f.name)).toEqual(['onnxruntime-cpu', 'onnxruntime-cuda']);
+  test('onnxruntime-webgpu loads on the WebGPU adapter and names it in its results', async () => {
+    const backend = await webgpuFramework.load();
+    expect(backend.info.backend).toMatch(/^WebGpuExecutionProvider/);
+    expect(backend.info.adapter).toBeDefined();
+    expect(backend.info.device).toContain(backend.info.adapter!.description);
+    // These machines have Mesa's llvmpipe only: a software adapter, and filed under its name.
+    expect(backend.info.adapter!.software).toBe(true);
+    expect(await webgpuFramework.machineLabel!()).toBe('llvmpipe');
+  });
+
+  test('the registry list holds all three, under the names the CLI uses', () => {
+    expect(frameworks.map((f) => f.name)).toEqual(['onnxruntime-cpu', 'onnxruntime-cuda', 'onnxruntime-webgpu']);
   });
 });

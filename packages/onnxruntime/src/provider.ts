@@ -10,6 +10,11 @@ import ort from 'onnxruntime-node';
 import { bindingDirectory, missingProviderLibraries, providerLoaderError } from './cuda-libraries.js';
 import { probeModel } from './probe.js';
 
+// ONNX Runtime's process-wide logger prints a provider library that fails to load as an error
+// line of its own, before the exception that checkProvider turns into the `unavailable` reason:
+// the reason is said once, by this code. It is read when the first session is created.
+ort.env.logLevel = 'fatal';
+
 export type ProviderName = 'cpu' | 'cuda' | 'webgpu';
 
 export interface Provider {

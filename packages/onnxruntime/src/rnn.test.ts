@@ -22,8 +22,11 @@ function adamWeights(w: Float32Array, m: ArrayLike<number>, v: ArrayLike<number>
   return Float64Array.from(w, (wi, i) => wi - (lr * (m[i]! / (1 - beta1 ** t))) / (Math.sqrt(v[i]! / (1 - beta2 ** t)) + epsilon));
 }
 
-const copyState = (trainer: OrtModel, suffix: string) =>
-  new Map([...weights.keys()].map((name) => [name, trainer.stateTensor(`${name}${suffix}`).data.slice()]));
+const copyState = async (trainer: OrtModel, suffix: string) => {
+  const state = await trainer.stateTensors();
+  return new Map([...weights.keys()].map((name) => [name, state.get(`${name}${suffix}`)!.data.slice()]));
+};
+const stepCount = async (trainer: OrtModel) => (await trainer.stateTensors()).get('step')!.data[0];
 
 // One trainer for the whole file: building the sessions of a 150-step unrolled GRU is the slow part.
 let trainer: OrtModel;
@@ -47,9 +50,9 @@ describe('GRU training graph', () => {
 
   test('Adam: moments, bias-corrected update and step count over two steps, with g the true gradient', { timeout: 300_000 }, async () => {
     // After one step from zero moments, m1 = (1 - beta1) g: the gradient is m1 / 0.1.
-    const [m1, v1, w1] = [copyState(trainer, '.m'), copyState(trainer, '.v'), copyState(trainer, '')];
+    const [m1, v1, w1] = [await copyState(trainer, '.m'), await copyState(trainer, '.v'), await copyState(trainer, '')];
     const g1 = new Map([...m1].map(([name, m]) => [name, m.map((mi) => mi / (1 - beta1))]));
-    expect(trainer.stateTensor('step').data[0]).toBe(1);
+    expect(await stepCount(trainer)).toBe(1);
 
     const expectedDense = lastDenseGradient(reference.lastHidden, crossEntropy(reference.logits, batches[0]!.y, 2).dLogits, BATCH, 2);
     expect(firstMismatch(g1.get('dense.weight')!, expectedDense, 1e-6, 1e-4)).toBe(-1);
@@ -67,16 +70,17 @@ describe('GRU training graph', () => {
 
     // Second step: g2 at w1 on batch 1, from a fresh trainer (zero moments) at w1.
     await train(trainer, [batches[1]!]);
-    expect(trainer.stateTensor('step').data[0]).toBe(2);
+    expect(await stepCount(trainer)).toBe(2);
     const probe = await cpuModel(program({ ...options, weights: withValues(w1) }));
     await train(probe, [batches[1]!]);
+    const [m2s, v2s, w2s, probeM] = [await copyState(trainer, '.m'), await copyState(trainer, '.v'), await copyState(trainer, ''), await copyState(probe, '.m')];
     for (const name of weights.keys()) {
-      const g2 = probe.stateTensor(`${name}.m`).data.map((m) => m / (1 - beta1));
+      const g2 = probeM.get(name)!.map((m) => m / (1 - beta1));
       const m2 = m1.get(name)!.map((m, i) => beta1 * m + (1 - beta1) * g2[i]!);
       const v2 = v1.get(name)!.map((v, i) => beta2 * v + (1 - beta2) * g2[i]! * g2[i]!);
-      expect(firstMismatch(trainer.stateTensor(`${name}.m`).data, m2, 1e-10, 1e-5), name).toBe(-1);
-      expect(firstMismatch(trainer.stateTensor(`${name}.v`).data, v2, 1e-14, 1e-5), name).toBe(-1);
-      expect(firstMismatch(trainer.stateTensor(name).data, adamWeights(w1.get(name)!, m2, v2, 2), 1e-7, 1e-6), name).toBe(-1);
+      expect(firstMismatch(m2s.get(name)!, m2, 1e-10, 1e-5), name).toBe(-1);
+      expect(firstMismatch(v2s.get(name)!, v2, 1e-14, 1e-5), name).toBe(-1);
+      expect(firstMismatch(w2s.get(name)!, adamWeights(w1.get(name)!, m2, v2, 2), 1e-7, 1e-6), name).toBe(-1);
     }
     probe.dispose();
   });

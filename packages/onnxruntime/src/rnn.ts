@@ -7,7 +7,7 @@ import type { Batch } from '@rosetta/data';
 import type { ModelOptions } from '@rosetta/harness';
 import {
   adamOptimizer, add, argMax, cast, equal, gather, matMul, mul, reduceMean, reshape, sigmoid, softmaxCrossEntropy, split, sub, tanh, transpose, zeros,
-  type Optimizer, type Target, type Tensor,
+  DEFAULT_TARGET, type Optimizer, type Target, type Tensor,
 } from '@rosetta/onnx-graph';
 import { RNN_SPEC } from '@rosetta/spec';
 import ort from 'onnxruntime-node';
@@ -114,7 +114,7 @@ export function accuracy(logits: Tensor, labels: Tensor): Tensor {
 // #endregion
 
 /** The training, inference and evaluation graphs of the GRU, compiled from the steps above, from the shared weights. */
-export function program(options: ModelOptions, target: Target): TrainingProgram {
+export function program(options: ModelOptions, target: Target = DEFAULT_TARGET): TrainingProgram {
   return compileProgram({
     model: 'rnn',
     input: { dtype: 'int32', shape: [RNN_SPEC.sequenceLength] },

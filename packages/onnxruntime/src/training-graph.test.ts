@@ -13,7 +13,7 @@ import { buildProgram } from './framework.js';
 const CUDA_KERNELS = new Set([
   'Add', 'And', 'ArgMax', 'Cast', 'Concat', 'ConstantOfShape', 'Conv', 'CumSum', 'Div', 'Dropout', 'Equal', 'Exp', 'Expand', 'Flatten',
   'Gather', 'Gemm', 'Greater', 'Identity', 'Loop', 'MatMul', 'MaxPool', 'Mul', 'Neg', 'Pad', 'Pow', 'ReduceMean', 'ReduceSum', 'Relu',
-  'Reshape', 'ScatterElements', 'ScatterND', 'Sigmoid', 'Slice', 'SoftmaxCrossEntropyLoss', 'Split', 'Sqrt', 'Squeeze', 'Sub',
+  'ReduceMax', 'Reshape', 'ScatterElements', 'ScatterND', 'Sigmoid', 'Slice', 'SoftmaxCrossEntropyLoss', 'Split', 'Sqrt', 'Squeeze', 'Sub',
   'Sum', 'Tanh', 'TopK', 'Transpose', 'Unsqueeze', 'Where',
 ]);
 

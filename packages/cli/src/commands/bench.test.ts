@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { benchCommand, nameList, stepsPerRunList } from './bench.js';
+import { nameList } from '../options.js';
+import { benchCommand, stepsPerRunList } from './bench.js';
 
 /** The options commander hands to the action, without running it. */
 function parse(...args: string[]): Record<string, unknown> {

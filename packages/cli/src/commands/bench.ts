@@ -15,7 +15,7 @@ import { measurementLine, modelTable } from '../bench/format.js';
 import { measureInChild, measurePytorch, type PythonReference } from '../bench/measure.js';
 import { benchFailed, writeBenchRecord } from '../bench/record.js';
 import { runBench, variants, type Measure } from '../bench/rounds.js';
-import { integer, modelList, nonNegativeInteger, positiveInteger } from '../options.js';
+import { integer, modelList, nameList, nonNegativeInteger, positiveInteger } from '../options.js';
 
 interface BenchCommandOptions {
   framework: string[];
@@ -31,13 +31,6 @@ interface BenchCommandOptions {
   profile: boolean;
   top: number;
   out?: string;
-}
-
-/** A comma-separated list of names, in order, without repeats. */
-export function nameList(value: string): string[] {
-  const names = [...new Set(value.split(',').map((item) => item.trim()).filter(Boolean))];
-  if (names.length === 0) throw new InvalidArgumentError(`expected one or more comma-separated names, got "${value}"`);
-  return names;
 }
 
 /** "8" or "1,8": steps per device call to bench each framework at. */

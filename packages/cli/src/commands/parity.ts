@@ -6,12 +6,12 @@ import { Command, Option } from 'commander';
 import { loadDataset } from '@rosetta/data';
 import { builtinFrameworkNames, DEFAULT_SEED, MODEL_SPECS, resolveFramework, type Framework, type ModelName } from '@rosetta/harness';
 import { formatReport, runParity } from '@rosetta/parity';
-import { integer, positiveInteger } from '../options.js';
+import { integer, nameList, positiveInteger } from '../options.js';
 
 interface ParityOptions {
   model: ModelName;
   steps: number;
-  frameworks?: string;
+  frameworks?: string[];
   batchSize?: number;
   trainLimit?: number;
   seed: number;
@@ -19,19 +19,10 @@ interface ParityOptions {
   cache?: string;
 }
 
-/** The reference order: the plain JavaScript backend first, so it is the `b` of its pairs. */
-const DEFAULT_ORDER = ['tfjs-cpu', 'tfjs-wasm', 'onnxruntime-cpu', 'tfjs-node-gpu', 'onnxruntime-cuda'];
-
-function frameworkNames(list: string | undefined): string[] {
-  if (list === undefined) {
-    return [...DEFAULT_ORDER.filter((n) => builtinFrameworkNames().includes(n)), ...builtinFrameworkNames().filter((n) => !DEFAULT_ORDER.includes(n))];
-  }
-  return [...new Set(list.split(',').map((n) => n.trim()).filter(Boolean))];
-}
-
 async function parity(options: ParityOptions): Promise<void> {
   const frameworks: Framework[] = [];
-  for (const name of frameworkNames(options.frameworks)) frameworks.push(await resolveFramework(name));
+  // By default every framework, in the catalogue's reference order: each is the `b` of its pairs with later ones.
+  for (const name of options.frameworks ?? builtinFrameworkNames()) frameworks.push(await resolveFramework(name));
   if (frameworks.length < 2) throw new Error('parity compares at least two frameworks');
   const spec = MODEL_SPECS[options.model];
   const dataset = await loadDataset(spec.dataset, {
@@ -63,7 +54,7 @@ export function parityCommand(): Command {
     )
     .addOption(new Option('--model <model>', 'model to compare').choices(['cnn', 'rnn']).makeOptionMandatory())
     .option('--steps <n>', 'training steps per backend', positiveInteger, 1)
-    .option('--frameworks <list>', `comma-separated frameworks, the first is the reference (default: ${frameworkNames(undefined).join(',')})`)
+    .option('--frameworks <list>', `comma-separated frameworks, the first is the reference (default: ${builtinFrameworkNames().join(',')})`, nameList)
     .option('--batch-size <n>', 'samples per step (default: SPEC.md\'s 64)', positiveInteger)
     .option('--train-limit <n>', 'shuffle only the first N training samples (default: all)', positiveInteger)
     .option('--seed <n>', 'seed of the shared initial weights and of the batch order', integer, DEFAULT_SEED)

@@ -1,5 +1,5 @@
 import type { Graph, Tensor } from '../graph.js';
-import { add, cast, div, less, mul, sub, where } from './elementwise.js';
+import { add, cast, div, mul } from './elementwise.js';
 import { scalar } from './constants.js';
 import { reshape } from './shape-ops.js';
 
@@ -9,10 +9,13 @@ import { reshape } from './shape-ops.js';
  * kernel. It keeps no state, so the same key gives the same words on every provider, and another key
  * (the step number, say) other words.
  *
- * The function is Widynski's "Squares" on 32-bit words: with y = index * key and z = y + key, four
- * rounds of x = rotate(x * x + (y or z), 16). Only int32 Mul, Add, Sub, Div and comparisons are
- * used, which every provider has (WebGPU kernels have no bitwise ops) and which wrap on overflow
- * everywhere; the rotation is made of them (rotate16).
+ * The function follows Widynski's "Squares": with y = index * key and z = y + key (key made odd),
+ * four rounds of x = mix(x * x + (y, z, y, z)). Squares mixes by swapping the halves of a word;
+ * without bitwise ops (WebGPU kernels have none) the halves are brought together as
+ * x * 2^16 + x / 2^16 instead, the upper half moved down by a truncating division: three int32 ops,
+ * where an exact swap takes ten. Only Mul, Add and Div are used, which wrap on overflow and truncate
+ * alike on every provider. random.test.ts checks the words against a reference and for uniformity
+ * and independence.
  */
 export function randomWords(graph: Graph, shape: readonly number[], key: Tensor): Tensor {
   if (key.dtype !== 'int32' || key.rank !== 0) throw new Error(`onnx-graph: randomWords needs an int32 scalar key, got ${key.name}`);
@@ -24,24 +27,11 @@ export function randomWords(graph: Graph, shape: readonly number[], key: Tensor)
   const y = mul(reshape(index, shape), oddKey);
   const z = add(y, oddKey);
   let x = y;
-  for (const term of [y, z, y, z]) x = rotate16(add(mul(x, x), term));
+  for (const term of [y, z, y, z]) {
+    const square = add(mul(x, x), term);
+    x = add(mul(square, 65536), div(square, 65536));
+  }
   return x;
-}
-
-/**
- * The halves of a 32-bit word swapped, (x << 16) | (x >>> 16), from integer arithmetic: Div
- * truncates towards zero, so the low half is the remainder made non-negative and the high half the
- * floored quotient made unsigned.
- */
-function rotate16(x: Tensor): Tensor {
-  const half = 65536;
-  const truncated = div(x, half);
-  const remainder = sub(x, mul(truncated, half));
-  const negative = less(remainder, 0);
-  const low = where(negative, add(remainder, half), remainder);
-  const floored = sub(truncated, cast(negative, 'int32'));
-  const high = where(less(floored, 0), add(floored, half), floored);
-  return add(mul(low, half), high);
 }
 
 /** The int32 key of (seed, step): a different stream of words for every step of every seed. */
