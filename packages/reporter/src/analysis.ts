@@ -49,6 +49,11 @@ export interface BackendRuns {
   readonly inference: InferenceSummary | null;
   /** Mean training loss per epoch, averaged over the runs. */
   readonly epochLoss: readonly number[];
+  /**
+   * Ran on a software WebGPU adapter (llvmpipe): its results check correctness, and its times
+   * are a CPU emulating a GPU, never set beside a hardware backend's.
+   */
+  readonly softwareAdapter: boolean;
 }
 
 /** One machine's rows of one configuration. */
@@ -128,6 +133,7 @@ export function summarise(set: RunSetInput, withLabel: boolean): BackendRuns {
     accuracy: ok.length > 0 && ok.every((run) => run.testAccuracy !== null) ? meanAndSd(ok.map((run) => run.testAccuracy!)) : null,
     inference: ok.length > 0 ? inferenceOf(ok) : null,
     epochLoss: ok.length > 0 ? meanLoss(ok) : [],
+    softwareAdapter: runs.some((run) => run.env.adapter?.software === true),
   };
 }
 

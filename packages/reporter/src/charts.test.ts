@@ -19,4 +19,13 @@ describe('renderCharts', () => {
       expect(chart.svg).toContain('2 epochs, 4,096 training samples');
     }
   });
+
+  it('leaves runs on a software WebGPU adapter out of the training-time chart, and keeps their losses', async () => {
+    const llvmpipe = { vendor: 'mesa', architecture: 'software', device: 'llvmpipe', description: 'llvmpipe (LLVM 15)', software: true };
+    const results = [...AGREEING_RUNS.map(fixtureResult), fixtureResult({ framework: 'tfjs-webgpu', model: 'cnn', label: 'llvmpipe', adapter: llvmpipe })];
+    const [time, loss] = await renderCharts(analyse(fixtureSets(results)));
+    expect(time!.svg).not.toContain('tfjs-webgpu');
+    expect(time!.svg).toContain('framework: tfjs-wasm on fixture-cpu-2-cores');
+    expect(loss!.svg).toContain('tfjs-webgpu on llvmpipe');
+  });
 });

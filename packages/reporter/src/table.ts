@@ -82,7 +82,12 @@ function unavailableRow(row: BackendRuns): string[] {
 function machineText(label: string, rows: readonly BackendRuns[]): string {
   const { env } = rows[0]!.runs[0]!;
   const gpu = rows.map((row) => row.runs[0]!.env.gpu).find((name) => name !== null);
-  return `**On \`${label}\`** (${cellText(env.cpu.model, 80)}, ${env.cpu.cores} cores, ${env.memoryGiB} GiB; ${gpu ? `GPU: ${cellText(gpu, 80)}` : 'no GPU found'}):`;
+  const adapter = rows.map((row) => row.runs[0]!.env.adapter).find((a) => a !== undefined);
+  const webgpu = adapter === undefined ? '' : `; WebGPU adapter: ${cellText(adapter.description, 80)}`;
+  const software = rows.some((row) => row.softwareAdapter)
+    ? ' A software WebGPU adapter is the CPU emulating a GPU: these runs check correctness, and their times are no GPU\'s (the charts leave them out).'
+    : '';
+  return `**On \`${label}\`** (${cellText(env.cpu.model, 80)}, ${env.cpu.cores} cores, ${env.memoryGiB} GiB; ${gpu ? `GPU: ${cellText(gpu, 80)}` : 'no GPU found'}${webgpu}):${software}`;
 }
 
 function machineTable(group: GroupAnalysis | null, machine: MachineRows): string {

@@ -30,6 +30,8 @@ export interface RunFixture {
   /** When the run started; the invocation's start when absent. */
   readonly startedAt?: string;
   readonly inference?: Result['inference'];
+  /** A WebGPU backend's adapter. */
+  readonly adapter?: NonNullable<Result['env']['adapter']>;
 }
 
 /** A complete, schema-valid result; `ok` runs get consistent timings and losses. */
@@ -76,6 +78,7 @@ export function fixtureResult(fixture: RunFixture): Result {
       gpu: null,
       backend: `${framework} backend`,
       device: framework.endsWith('gpu') || framework.endsWith('cuda') ? 'gpu' : 'cpu',
+      ...(fixture.adapter === undefined ? {} : { adapter: fixture.adapter }),
       versions: {},
       hostname: 'fixture-host',
       startedAt,
