@@ -1,7 +1,7 @@
 /**
  * The harness adapter shared by every TF.js backend package. A backend package registers
- * its TF.js backend (cpu, wasm, tensorflow) and calls `createTfjsBackend`; the models and
- * the training loop are the same for all of them.
+ * its TF.js backend (cpu, wasm, tensorflow, webgpu) and calls `createTfjsBackend`; the
+ * models and the training loop are the same for all of them.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { version_layers as layersVersion } from '@tensorflow/tfjs-layers';
@@ -19,7 +19,7 @@ import * as rnn from './rnn.js';
 export interface TfjsBackendOptions {
   /** Framework name as given on the command line, e.g. "tfjs-wasm". */
   readonly framework: string;
-  /** TF.js backend to activate, as registered with tfjs-core: "cpu", "wasm", "tensorflow". */
+  /** TF.js backend to activate, as registered with tfjs-core: "cpu", "wasm", "tensorflow", "webgpu". */
   readonly backendName: string;
   /** How the backend is described in results, e.g. "wasm (simd, 2 threads)"; defaults to backendName. */
   readonly backendLabel?: string;

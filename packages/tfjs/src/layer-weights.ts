@@ -40,15 +40,17 @@ export function setCanonicalWeights(
   if (unbound.size > 0) throw new Error(`initial weights: tensors the model does not have: ${[...unbound].join(', ')}`);
 }
 
-export function getCanonicalWeights(
+export async function getCanonicalWeights(
   model: tfl.LayersModel,
   bindings: readonly WeightBinding[],
-): Map<string, Tensor> {
+): Promise<Map<string, Tensor>> {
   const result = new Map<string, Tensor>();
   for (const binding of bindings) {
     // getWeights returns the layer's variables themselves: read them, never dispose them.
     const variable = model.getLayer(binding.layer).getWeights()[binding.index]!;
-    const tfjs: Tensor = { shape: variable.shape, data: new Float32Array(variable.dataSync()) };
+    // A copy, read asynchronously: the cpu backend hands out the variable's own storage, and
+    // a GPU backend (webgpu) cannot read synchronously in Node.js.
+    const tfjs: Tensor = { shape: variable.shape, data: new Float32Array(await variable.data()) };
     result.set(binding.canonical, binding.fromTfjs(tfjs));
   }
   return result;

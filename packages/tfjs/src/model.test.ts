@@ -1,10 +1,15 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Batch } from '@rosetta/data';
+import type { Tensor } from '@rosetta/harness';
+import * as cnn from './cnn.js';
 import { accuracy, predict, trainStep } from './cnn.js';
+import type { WeightBinding } from './layout.js';
 import { TfjsModel } from './model.js';
-import { imageBatch } from './testing/batches.js';
+import * as rnn from './rnn.js';
+import { imageBatch, tokenBatch } from './testing/batches.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -29,5 +34,54 @@ describe('TfjsModel.profileKernels', () => {
     // Only what runs inside is recorded.
     expect(await classifier.profileKernels(async () => undefined)).toEqual([]);
     classifier.dispose();
+  });
+});
+
+/** Small stand-ins for the two models, with the input each model file takes. */
+const SMALL = {
+  cnn: {
+    steps: cnn,
+    batch: (): Batch => imageBatch(2, 3).batch,
+    layers: () => [tfl.layers.flatten({ inputShape: [32, 32, 3] }), tfl.layers.dense({ name: 'dense', units: 10 })],
+  },
+  rnn: {
+    steps: rnn,
+    batch: (): Batch => tokenBatch(2, 3, 50),
+    layers: () => [
+      tfl.layers.embedding({ inputDim: 50, outputDim: 2, inputLength: 150 }),
+      tfl.layers.flatten(),
+      tfl.layers.dense({ name: 'dense', units: 2 }),
+    ],
+  },
+} as const;
+
+describe.each(['cnn', 'rnn'] as const)('the %s model file with TfjsModel', (name) => {
+  it('reads tensors only asynchronously: it trains, predicts, evaluates and hands back weights where a synchronous read throws', async () => {
+    // As on the webgpu backend in Node.js, which needs OffscreenCanvas to read synchronously.
+    const { steps, batch, layers } = SMALL[name];
+    const same = (t: Tensor): Tensor => t;
+    const bindings: WeightBinding[] = [0, 1].map((index) => ({ canonical: `dense.${index}`, layer: 'dense', index, toTfjs: same, fromTfjs: same }));
+    const model = new TfjsModel({
+      model: tfl.sequential({ layers: layers() }), optimizer: tf.train.sgd(0.01), bindings, steps, backendName: 'cpu',
+    });
+    const readSync = vi.spyOn(tf.engine(), 'readSync').mockImplementation(() => {
+      throw new Error('a synchronous read');
+    });
+    try {
+      const losses: number[] = [];
+      await model.trainEpoch([batch(), batch()], (l) => losses.push(...l));
+      const logits = await model.predict(batch());
+      const share = await model.evaluate(batch());
+      const weights = await model.weights();
+      expect(readSync).not.toHaveBeenCalled();
+      expect(losses).toHaveLength(2);
+      expect(losses.every(Number.isFinite)).toBe(true);
+      expect(logits).toHaveLength(2 * (name === 'cnn' ? 10 : 2));
+      expect([0, 0.5, 1]).toContain(share);
+      expect([...weights.keys()]).toEqual(['dense.0', 'dense.1']);
+    } finally {
+      readSync.mockRestore();
+      model.dispose();
+    }
   });
 });

@@ -14,8 +14,8 @@ import { getCanonicalWeights } from './layer-weights.js';
 
 /** Steps 4 to 6 of a model file. */
 export interface ModelSteps {
-  /** One optimiser step on one batch; returns its loss, read back (the step is done then). */
-  trainStep(model: tfl.LayersModel, optimizer: tf.Optimizer, batch: Batch): number;
+  /** One optimiser step on one batch; resolves to its loss, read back (the step is done then). */
+  trainStep(model: tfl.LayersModel, optimizer: tf.Optimizer, batch: Batch): Promise<number>;
   /** Logits [batch, classes] in inference mode. */
   predict(model: tfl.LayersModel, batch: Batch): tf.Tensor2D;
   /** mean(argmax(logits) == label) over the batch. */
@@ -38,7 +38,7 @@ export class TfjsModel implements TrainableModel {
     await activateBackend(this.parts.backendName);
     const { model, optimizer, steps } = this.parts;
     for (const batch of batches) {
-      const loss = this.profile === null ? steps.trainStep(model, optimizer, batch) : await this.profiledStep(batch, this.profile);
+      const loss = this.profile === null ? await steps.trainStep(model, optimizer, batch) : await this.profiledStep(batch, this.profile);
       report(Float32Array.of(loss));
     }
   }
@@ -62,8 +62,8 @@ export class TfjsModel implements TrainableModel {
   private async profiledStep(batch: Batch, events: KernelEvent[]): Promise<number> {
     const { model, optimizer, steps } = this.parts;
     let loss = NaN;
-    const info = await tf.profile(() => {
-      loss = steps.trainStep(model, optimizer, batch);
+    const info = await tf.profile(async () => {
+      loss = await steps.trainStep(model, optimizer, batch);
     });
     for (const kernel of info.kernels) {
       if (tf.getKernel(kernel.name, this.parts.backendName) === undefined) continue;
@@ -77,8 +77,8 @@ export class TfjsModel implements TrainableModel {
   async predict(batch: Batch): Promise<Float32Array> {
     await activateBackend(this.parts.backendName);
     const logits = this.parts.steps.predict(this.parts.model, batch);
-    // A copy: on the cpu backend dataSync hands out the tensor's own storage.
-    const values = new Float32Array(logits.dataSync());
+    // A copy: on the cpu backend data() hands out the tensor's own storage.
+    const values = new Float32Array(await logits.data());
     logits.dispose();
     return values;
   }
@@ -87,9 +87,9 @@ export class TfjsModel implements TrainableModel {
     await activateBackend(this.parts.backendName);
     const { model, steps } = this.parts;
     const accuracy = tf.tidy(() => steps.accuracy(steps.predict(model, batch), tf.tensor1d(batch.y, 'int32')));
-    const value = accuracy.dataSync()[0]!;
+    const [value] = await accuracy.data();
     accuracy.dispose();
-    return value;
+    return value!;
   }
 
   async weights(): Promise<Map<string, Tensor>> {

@@ -1,7 +1,7 @@
 /**
  * The GRU of SPEC.md on IMDB reviews, written with the TF.js Layers API. It runs
- * unchanged on every TF.js backend (cpu, wasm, tensorflow); the backend packages only
- * choose which one is active.
+ * unchanged on every TF.js backend (cpu, wasm, tensorflow, webgpu); the backend packages
+ * only choose which one is active.
  *
  * The steps follow the notebook order shared with the ONNX Runtime version
  * (packages/onnxruntime/src/rnn.ts), marked with #region lines for the notebooks.
@@ -83,7 +83,7 @@ export function optimizer(): tf.AdamOptimizer {
 // gradients of the loss with respect to the model's trainable variables, and applies
 // Adam's update to them; `true` hands the loss back. TF.js unrolls the 150 time steps in
 // JavaScript, forward and backward.
-export function trainStep(model: tfl.LayersModel, optimizer: tf.Optimizer, batch: Batch): number {
+export async function trainStep(model: tfl.LayersModel, optimizer: tf.Optimizer, batch: Batch): Promise<number> {
   const lossValue = tf.tidy(() => {
     const x = input(batch);
     const labels = tf.tensor1d(batch.y, 'int32');
@@ -92,8 +92,9 @@ export function trainStep(model: tfl.LayersModel, optimizer: tf.Optimizer, batch
     const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
     return optimizer.minimize(() => loss(model.apply(x, { training: true }) as tf.Tensor2D, labels), true, variables)!;
   });
-  // Reading the loss waits for the step: it is done when its loss is known.
-  const [value] = lossValue.dataSync();
+  // Reading the loss waits for the step: it is done when its loss is known. The read is
+  // asynchronous because a GPU backend (webgpu) cannot read synchronously in Node.js.
+  const [value] = await lossValue.data();
   lossValue.dispose();
   return value!;
 }
