@@ -1,12 +1,13 @@
 /**
- * `rosetta doctor` and `rosetta setup onnxruntime-cuda` through the real binary, on a
+ * `rosetta doctor` and `rosetta setup onnxruntime-cuda` (and tfjs-node-gpu's refusals; its
+ * installs are tested in packages/tfjs-node-gpu) through the real binary, on a
  * machine without a GPU: a fake `nvidia-smi` on PATH stands in for the driver and a
  * directory of stand-in files for ONNX Runtime's CUDA provider libraries. The stand-ins
  * are installed for real, where onnxruntime-node loads provider libraries, and removed
  * (any real ones put back) afterwards.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -118,10 +119,24 @@ describe('GPU backends one command away', () => {
     );
   }, 120_000);
 
-  it('doctor says what tfjs-node-gpu lacks and how to get it', async () => {
+  it('doctor says what tfjs-node-gpu lacks, that its online install cannot work, and the offline fix', async () => {
     const doctor = await rosetta('doctor', 'tfjs-node-gpu');
     expect(doctor.stdout).toMatch(/✗ native addon and libtensorflow 2\.9\.1: missing in .*the native addon/);
-    expect(doctor.stdout).toMatch(/fix: npx rosetta setup tfjs-node-gpu/);
+    expect(doctor.stdout).toMatch(/fix: npx rosetta setup tfjs-node-gpu --from <libtensorflow-gpu-linux-x86_64-2\.9\.1\.tar\.gz or its extracted folder>, or set TFJS_NODE_CDN_STORAGE or TFJS_NODE_BASE_URI/);
+    expect(doctor.stdout).toMatch(/the online install cannot work now: .* HTTP 403 since August 2026 \(TF\.js issue #8742\); meanwhile the tfjs-webgpu framework/);
     expect(doctor.stdout).toMatch(/✗ CUDA 11\.2 and cuDNN 8\.1 libraries: not found .*libcudart\.so\.11\.0/);
+  }, 120_000);
+
+  it('setup tfjs-node-gpu --from refuses a folder that lacks pieces of libtensorflow\'s layout, naming each, and writes nothing', async () => {
+    const tfjsNodeGpu = dirname(createRequire(join(root, 'packages/tfjs-node-gpu/package.json')).resolve('@tensorflow/tfjs-node-gpu/package.json'));
+    const before = readdirSync(tfjsNodeGpu).sort();
+    await mkdir(join(dir, 'incomplete-libtensorflow', 'lib'), { recursive: true });
+    await writeFile(join(dir, 'incomplete-libtensorflow', 'lib', 'libtensorflow.so.2.9.1'), 'stand-in\n');
+    const setup = await rosetta('setup', 'tfjs-node-gpu', '--from', join(dir, 'incomplete-libtensorflow'));
+    expect(setup.code).toBe(1);
+    expect(setup.stderr).toMatch(
+      /rosetta setup tfjs-node-gpu: .*incomplete-libtensorflow lacks lib\/libtensorflow_framework\.so\.2\.9\.1 and include\/tensorflow\/c\/c_api\.h and include\/tensorflow\/c\/eager\/c_api\.h \(the layout of libtensorflow-gpu-linux-x86_64-2\.9\.1\.tar\.gz\): nothing was installed/,
+    );
+    expect(readdirSync(tfjsNodeGpu).sort()).toEqual(before);
   }, 120_000);
 });

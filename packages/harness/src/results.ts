@@ -123,6 +123,7 @@ export const ResultSchema = z
     finalLoss: finite.nullable(),
     testAccuracy: z.number().min(0).max(1).nullable(),
     evalSeconds: nonNegative.nullable(),
+    /** Null when not ok, or not timed: on a software WebGPU adapter (runner.ts). */
     inference: InferenceRecordSchema.nullable(),
     seed: z.number().int(),
     dropout: z.boolean(),

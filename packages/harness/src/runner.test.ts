@@ -150,8 +150,9 @@ describe('runTraining', () => {
     expect(disposed).toBe(1);
     const trained = await readResult((await runTraining(options(software, join(dir, 'software'), { epochs: 1 }))).file);
     expect(trained.status).toBe('ok');
-    // The adapter is recorded with the run.
+    // The adapter is recorded with the run; inference is not timed on it.
     expect(trained.env.adapter).toEqual(adapter);
+    expect(trained.inference).toBeNull();
   });
 
   it('stops a diverging run with a clear reason and records the failure, not half a result', async () => {

@@ -5,9 +5,11 @@
  * asked for: where its native addon, libtensorflow or the CUDA libraries are missing,
  * loading fails with the loader's own message, which becomes `status: "unavailable"`.
  * The root package.json denies its install script (`allowScripts`): the script downloads
- * libtensorflow and the addon, which fails offline, and npm then drops the optional
- * package silently, leaving no loader error to report. `rosetta setup tfjs-node-gpu` runs
- * that step on demand (requirements.ts), and `rosetta doctor` says what is missing.
+ * libtensorflow and the addon, which fails offline (and, since the libtensorflow download
+ * answers HTTP 403, online too), and npm then drops the optional package silently, leaving
+ * no loader error to report. `rosetta setup tfjs-node-gpu --from` installs libtensorflow
+ * from the user's copy and builds the addon (requirements.ts), and `rosetta doctor` says
+ * what is missing.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendUnavailableError, describeFramework, describeGpu, detectGpu, type Framework } from '@rosetta/harness';
@@ -24,8 +26,9 @@ interface TensorflowBackend {
 export const framework: Framework = {
   name: 'tfjs-node-gpu',
   description: describeFramework('tfjs-node-gpu'),
-  diagnose: diagnoseTfjsNodeGpu,
-  setup: setupTfjsNodeGpu,
+  // Wrapped, so that no caller's extra argument lands on the stand-ins tests pass.
+  diagnose: () => diagnoseTfjsNodeGpu(),
+  setup: (options) => setupTfjsNodeGpu(options),
   async load() {
     let loaded: { version?: Record<string, string> };
     try {

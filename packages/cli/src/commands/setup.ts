@@ -30,10 +30,11 @@ export function setupCommand(): Command {
     .description(
       'Install what a framework needs beyond `npm install`. onnxruntime-cuda: ONNX Runtime\'s CUDA provider libraries, with ' +
         'onnxruntime-node\'s own installer (its CUDA 12 flag; needs network access to NuGet), or offline --from a directory or ' +
-        'archive holding them. tfjs-node-gpu: the package\'s install step (native addon and libtensorflow 2.9.1). Then checks ' +
+        'archive holding them. tfjs-node-gpu: libtensorflow 2.9.1 --from the official archive or its folder (its online download ' +
+        'answers HTTP 403 since August 2026, TF.js issue #8742), then the package\'s own build of its native addon. Then checks ' +
         'that the CUDA and cuDNN libraries they need resolve, naming any that do not (exit 1).',
     )
     .argument('<framework>', `one of: ${FRAMEWORKS.filter((f) => f.setup).map((f) => f.name).join(', ')}`)
-    .option('--from <dir|archive>', 'offline: a directory or archive (.tgz, .tar.gz, .tar, .zip, .nupkg) holding the files to install')
+    .option('--from <dir|archive>', 'offline: a directory or archive holding the files to install (onnxruntime-cuda: .tgz, .tar.gz, .tar, .zip, .nupkg; tfjs-node-gpu: .tar.gz, .tgz, .tar)')
     .action(setup);
 }
