@@ -113,4 +113,11 @@ describe('the inference table', () => {
     // Unavailable backends have nothing to time and are listed in the training tables only.
     expect(text.slice(text.indexOf(marker)).split('\n## ')[0]).not.toContain('onnxruntime-cuda');
   });
+
+  it('says that a software WebGPU adapter is not timed, and names it in its machine\'s table', () => {
+    const adapter = { vendor: 'mesa', architecture: 'software', device: 'llvmpipe', description: 'llvmpipe (LLVM 15)', software: true };
+    const text = tables([...AGREEING_RUNS, { framework: 'tfjs-webgpu', model: 'cnn', label: 'llvmpipe', adapter }]);
+    expect(rowAfter(text, '**Inference**', 'tfjs-webgpu').at(-1)).toBe('not timed: a software WebGPU adapter (the CPU emulating a GPU)');
+    expect(text).toMatch(/\*\*On `llvmpipe`\*\* \(.*WebGPU adapter: llvmpipe \(LLVM 15\)\): A software WebGPU adapter is the CPU emulating a GPU/);
+  });
 });

@@ -157,6 +157,7 @@ function overview(model: ModelAnalysis): string {
 
 function inferenceNote(row: BackendRuns): string {
   if (row.inference) return '';
+  if (row.softwareAdapter) return 'not timed: a software WebGPU adapter (the CPU emulating a GPU)';
   const missing = row.runs.filter((run) => run.inference === null).length;
   return `not measured: ${missing === row.runs.length ? '' : `${missing} of the ${row.runs.length} runs were `}recorded by a version of \`rosetta train\` that did not time inference`;
 }
