@@ -7,7 +7,7 @@ export { grad, type GradOptions } from './grad/grad.js';
 export { gradients } from './grad/rules/index.js';
 export type { GradConfig, GradContext } from './grad/registry.js';
 export { sgdMomentum, type SgdMomentumOptions, type SgdMomentumUpdate } from './optim/sgd.js';
-export { adam, type AdamOptions, type AdamUpdate } from './optim/adam.js';
+export { adam, type AdamOptions, type AdamPowers, type AdamUpdate } from './optim/adam.js';
 export { sgdMomentumOptimizer, adamOptimizer, type Optimizer } from './optim/optimizer.js';
 export { trainingGraph, type TrainingSpec, type TrainingGraph, type TrainingNames, type TensorSpec } from './training.js';
 export { inferenceGraph, type InferenceSpec } from './inference.js';

@@ -36,6 +36,7 @@ async function train(optimizer: G.Optimizer, stepsPerRun: number) {
   const shapes = [[features, classes], [classes]];
   let state: Record<string, Feed> = { w: f64(shapes[0]!, w0), b: f64(shapes[1]!, b0), step: f64([], [0]) };
   names.slots.forEach((slot) => slot.forEach((name, i) => (state[name] = f64(shapes[i]!, new Array(shapes[i]!.reduce((a, c) => a * c, 1)).fill(0)))));
+  optimizer.scalars.forEach(({ name, initial }) => (state[name] = f64([], [initial])));
   const losses: number[] = [];
   for (let first = 0; first < steps; first += stepsPerRun) {
     const out = await s.run({
@@ -103,10 +104,11 @@ describe('trainingGraph', () => {
     });
   }
 
-  test('names every input and output after the parameters and slots', () => {
+  test('names every input and output after the parameters, slots and scalars', () => {
     const { graph, names } = G.trainingGraph(spec(G.adamOptimizer({ learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }), 2));
-    expect(graph.inputs.map((t) => t.name)).toEqual(['x', 'labels', 'w', 'b', 'w.m', 'b.m', 'w.v', 'b.v', 'step']);
-    expect(graph.outputs.map((t) => t.name)).toEqual(['next.w', 'next.b', 'next.w.m', 'next.b.m', 'next.w.v', 'next.b.v', 'next.step', 'loss']);
+    expect(graph.inputs.map((t) => t.name)).toEqual(['x', 'labels', 'w', 'b', 'w.m', 'b.m', 'w.v', 'b.v', 'beta1Power', 'beta2Power', 'step']);
+    expect(graph.outputs.map((t) => t.name)).toEqual(['next.w', 'next.b', 'next.w.m', 'next.b.m', 'next.w.v', 'next.b.v', 'next.beta1Power', 'next.beta2Power', 'next.step', 'loss']);
+    expect(names.scalars).toEqual(['beta1Power', 'beta2Power']);
     expect(graph.inputs[0]!.shape).toEqual([2, batch, features]);
     expect(names.slots).toEqual([['w.m', 'b.m'], ['w.v', 'b.v']]);
   });

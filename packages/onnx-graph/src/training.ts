@@ -40,13 +40,15 @@ export interface TrainingSpec {
 
 /**
  * Names of the graph's inputs and outputs, so a runner can feed and read them without knowing how
- * the graph was built. State goes in under `names.params[i]`, `names.slots[k][i]` and `names.step`
- * and comes back under the same names with the prefix `next.`; `names.loss` holds the loss of every
- * step of the run ([K]).
+ * the graph was built. State goes in under `names.params[i]`, `names.slots[k][i]`,
+ * `names.scalars[k]` and `names.step` and comes back under the same names with the prefix `next.`;
+ * `names.loss` holds the loss of every step of the run ([K]).
  */
 export interface TrainingNames {
   params: string[];
   slots: string[][];
+  /** The optimiser's scalars (Optimizer.scalars), in its order. */
+  scalars: string[];
   step: string;
   batch: string[];
   loss: string;
@@ -62,8 +64,9 @@ const next = (name: string): string => `next.${name}`;
 
 /**
  * The graph of K training steps: forward, loss, gradients (`grad`) and the optimiser update. Inputs:
- * the batch tensors, the parameters, the optimiser slots and `step` (a float scalar: steps taken so
- * far, 0 at the start; slots start at zero). Outputs: the updated state and the losses.
+ * the batch tensors, the parameters, the optimiser slots (zero at the start), the optimiser's
+ * scalars (at their `initial` values) and `step` (a float scalar: steps taken so far, 0 at the
+ * start). Outputs: the updated state and the losses.
  */
 export function trainingGraph(spec: TrainingSpec): TrainingGraph {
   const k = spec.stepsPerRun ?? 1;
@@ -73,6 +76,7 @@ export function trainingGraph(spec: TrainingSpec): TrainingGraph {
   const names: TrainingNames = {
     params: spec.params.map((p) => p.name),
     slots: spec.optimizer.slots.map((slot) => spec.params.map((p) => `${p.name}.${slot}`)),
+    scalars: spec.optimizer.scalars.map((scalar) => scalar.name),
     step: 'step',
     batch: spec.batch.map((b) => b.name),
     loss: 'loss',
@@ -82,6 +86,7 @@ export function trainingGraph(spec: TrainingSpec): TrainingGraph {
   const state = [
     ...spec.params.map((p) => g.input(p.name, spec.dtype, p.shape)),
     ...names.slots.flat().map((name, i) => g.input(name, spec.dtype, spec.params[i % spec.params.length]!.shape)),
+    ...names.scalars.map((name) => g.input(name, spec.dtype, [])),
     g.input(names.step, spec.dtype, []),
   ];
 
@@ -89,11 +94,13 @@ export function trainingGraph(spec: TrainingSpec): TrainingGraph {
   const oneStep = (current: readonly Tensor[], batch: readonly Tensor[]): { state: Tensor[]; loss: Tensor } => {
     const count = spec.params.length;
     const params = current.slice(0, count);
+    const slotCount = spec.optimizer.slots.length;
     const slots = spec.optimizer.slots.map((_, s) => current.slice(count * (s + 1), count * (s + 2)));
+    const scalars = current.slice(count * (slotCount + 1), count * (slotCount + 1) + names.scalars.length);
     const stepNumber = add(current[current.length - 1]!, 1);
     const loss = spec.loss(byName(names.params, params), byName(names.batch, batch), stepNumber);
-    const update = spec.optimizer.apply(params, grad(loss, params), slots, stepNumber);
-    return { state: [...update.params, ...update.slots.flat(), stepNumber], loss };
+    const update = spec.optimizer.apply(params, grad(loss, params), slots, scalars);
+    return { state: [...update.params, ...update.slots.flat(), ...update.scalars, stepNumber], loss };
   };
 
   // One step needs no Loop (whose per-run overhead is measurable on CUDA); the inputs keep their
@@ -112,7 +119,7 @@ export function trainingGraph(spec: TrainingSpec): TrainingGraph {
     carried = result.carried;
     losses = result.scanned[0]!;
   }
-  const stateNames = [...names.params, ...names.slots.flat(), names.step];
+  const stateNames = [...names.params, ...names.slots.flat(), ...names.scalars, names.step];
   carried.forEach((t, i) => g.output(t, next(stateNames[i]!)));
   g.output(losses, names.loss);
   return { graph: g, names };

@@ -13,7 +13,7 @@
 import type { ModelName, Tensor as WeightTensor } from '@rosetta/harness';
 import type { TrainingNames } from '@rosetta/onnx-graph';
 
-/** A parameter or an optimiser slot (momentum, Adam moments, step count) with its initial value. */
+/** A parameter, an optimiser slot (momentum, Adam moments) or scalar (Adam's b1^t, b2^t), or the step count, with its initial value. */
 export interface StateTensor {
   readonly name: string;
   readonly shape: readonly number[];
@@ -33,7 +33,7 @@ export interface TrainingProgram {
   inference(batchSize: number): Uint8Array;
   /** The evaluation graph for batches of `batchSize` (x, y, parameters -> accuracy), built when asked for. */
   evaluation(batchSize: number): Uint8Array;
-  /** Initial values of every state tensor: parameters first, then optimiser slots and step count. */
+  /** Initial values of every state tensor: parameters first, then optimiser slots and scalars, and the step count. */
   readonly state: readonly StateTensor[];
   /** The inference graph with the given parameters baked in as initialisers: a plain model file. */
   exportInference(weights: ReadonlyMap<string, WeightTensor>): Uint8Array;

@@ -61,11 +61,12 @@ function training(def: ModelDefinition, stepsPerRun: number): { graph: Graph; na
   });
 }
 
-/** Parameters at their initial values, optimiser slots and the step count at zero. */
+/** Parameters at their initial values, optimiser slots and the step count at zero, the optimiser's scalars at their initial values. */
 function initialState(def: ModelDefinition, names: TrainingNames): StateTensor[] {
   const params = [...def.weights].map(([name, w]) => ({ name, shape: w.shape, data: w.data }));
   const slots = names.slots.flatMap((slot) => slot.map((name, i) => ({ name, shape: params[i]!.shape, data: new Float32Array(params[i]!.data.length) })));
-  return [...params, ...slots, { name: names.step, shape: [], data: new Float32Array(1) }];
+  const scalars = def.optimizer.scalars.map(({ name, initial }) => ({ name, shape: [], data: Float32Array.of(initial) }));
+  return [...params, ...slots, ...scalars, { name: names.step, shape: [], data: new Float32Array(1) }];
 }
 
 /**

@@ -74,9 +74,11 @@ describe('optimisers as graph ops', () => {
     const { w, b, loss, grads } = model(g);
     const m = [g.input('mw', 'float64', w.shape), g.input('mb', 'float64', b.shape)];
     const v = [g.input('vw', 'float64', w.shape), g.input('vb', 'float64', b.shape)];
-    const step = g.input('step', 'float64', []);
-    const update = G.adam([w, b], grads, m, v, step, options);
+    const powers = { beta1: g.input('beta1Power', 'float64', []), beta2: g.input('beta2Power', 'float64', []) };
+    const update = G.adam([w, b], grads, m, v, powers, options);
     g.output(loss, 'loss');
+    g.output(update.powers.beta1, 'new_beta1Power');
+    g.output(update.powers.beta2, 'new_beta2Power');
     ['w', 'b'].forEach((name, i) => {
       g.output(update.params[i]!, `new_${name}`);
       g.output(update.m[i]!, `new_m${name}`);
@@ -95,8 +97,11 @@ describe('optimisers as graph ops', () => {
         mb: f64([3], state.mb),
         vw: f64([3, 3], state.vw),
         vb: f64([3], state.vb),
-        step: f64([], [t]),
+        beta1Power: f64([], [options.beta1 ** (t - 1)]),
+        beta2Power: f64([], [options.beta2 ** (t - 1)]),
       });
+      expectClose(out['new_beta1Power']!, [options.beta1 ** t]);
+      expectClose(out['new_beta2Power']!, [options.beta2 ** t]);
       const hyper = { lr: options.learningRate, beta1: options.beta1, beta2: options.beta2, epsilon: options.epsilon };
       const ref = lossAndGrads(problem, { w: state.w, b: state.b });
       const refW = adamStep(state.w, ref.grads.w, state.mw, state.vw, t, hyper);
