@@ -4,16 +4,11 @@
  * the weights on the way in and back on the way out, as a real conversion bug would), so
  * only what the model computes can betray it.
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadDataset, type ImageSplit, type TokenSplit } from '@rosetta/data';
-import { writeSyntheticMirror } from '@rosetta/data/testing';
 import type { Framework, Tensor, Weights } from '@rosetta/harness';
 import { cpuFramework } from '@rosetta/onnxruntime';
 import { framework as wasmFramework } from '@rosetta/tfjs-wasm';
-import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
+import { noiseImages, reviews } from './testing/splits.js';
 import { formatReport } from './format.js';
 import { runParity } from './parity.js';
 
@@ -69,23 +64,6 @@ function transposeConv2(name: string, t: Tensor): Tensor {
   return { shape: t.shape, data };
 }
 
-/**
- * The data package's learnable synthetic reviews: their gradients are large enough for
- * Adam to saturate (tolerance.ts AdamRegime), unlike uniformly random tokens at this batch.
- */
-async function reviews(count: number): Promise<TokenSplit> {
-  const dir = await mkdtemp(join(tmpdir(), 'rosetta-parity-'));
-  await writeSyntheticMirror(dir, { seed: 3, imdbTrain: count, imdbTest: 16, cifarTrain: 16, cifarTest: 16 });
-  return (await loadDataset('imdb', { mirror: dir })).train;
-}
-
-/** Noise images: no flat regions, so max-pool windows have no ties (see the README's parity section). */
-function images(count: number): ImageSplit {
-  const random = seedrandom('parity-test/cifar');
-  const pixels = Uint8Array.from({ length: count * 3072 }, () => Math.floor(random() * 256));
-  const labels = Uint8Array.from({ length: count }, (_, i) => i % 10);
-  return { kind: 'image', count, channels: 3, height: 32, width: 32, classes: 10, pixels, labels };
-}
 
 function failing(report: Awaited<ReturnType<typeof runParity>>, a: string, b: string): string[] {
   const pair = report.pairs.find((p) => p.a === a && p.b === b)!;
@@ -117,7 +95,7 @@ describe('parity on real backends', { timeout: 240_000 }, () => {
     const report = await runParity({
       model: 'cnn',
       frameworks: [wasmFramework, cpuFramework, withLayoutBug(cpuFramework, 'onnxruntime-cpu-conv2-transposed', transposeConv2)],
-      split: images(4),
+      split: noiseImages(4, 'parity-test/cifar'),
       steps: 2,
       batchSize: 2,
       seed: 5,

@@ -6,31 +6,13 @@
  * layout, which computes the filter gradients' grouped convolutions wrongly in ONNX Runtime 1.29,
  * shows that the comparison catches a GPU kernel bug, and names the layers.
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadDataset, type ImageSplit, type TokenSplit } from '@rosetta/data';
-import { writeSyntheticMirror } from '@rosetta/data/testing';
 import type { Framework } from '@rosetta/harness';
 import { cnn, cpuFramework, webgpuFramework, webgpuProvider } from '@rosetta/onnxruntime';
 import { adapterReport } from '@rosetta/webgpu';
-import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
+import { noiseImages, reviews } from './testing/splits.js';
 import { runParity, type ParityReport } from './parity.js';
 
-async function reviews(count: number): Promise<TokenSplit> {
-  const dir = await mkdtemp(join(tmpdir(), 'rosetta-parity-webgpu-'));
-  await writeSyntheticMirror(dir, { seed: 3, imdbTrain: count, imdbTest: 16, cifarTrain: 16, cifarTest: 16 });
-  return (await loadDataset('imdb', { mirror: dir })).train;
-}
-
-/** Noise images: no flat regions, so max-pool windows have no ties. */
-function images(count: number): ImageSplit {
-  const random = seedrandom('parity-webgpu/cifar');
-  const pixels = Uint8Array.from({ length: count * 3072 }, () => Math.floor(random() * 256));
-  const labels = Uint8Array.from({ length: count }, (_, i) => i % 10);
-  return { kind: 'image', count, channels: 3, height: 32, width: 32, classes: 10, pixels, labels };
-}
 
 /** onnxruntime-webgpu with the provider's own default layout, NHWC, instead of the graphs' NCHW. */
 async function nhwcFramework(): Promise<Framework> {
@@ -65,7 +47,7 @@ describe('ONNX Runtime on WebGPU against the CPU', { timeout: 600_000 }, () => {
     const report = await runParity({
       model: 'cnn',
       frameworks: [cpuFramework, webgpuFramework, await nhwcFramework()],
-      split: images(8),
+      split: noiseImages(8, 'parity-webgpu/cifar'),
       steps: 1,
       batchSize: 8,
       seed: 5,
