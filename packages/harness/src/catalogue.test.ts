@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { CATALOGUE, describeFramework, familyOf, parseCatalogue } from './catalogue.js';
 
 describe('framework catalogue', () => {
-  it('declares every framework once, each in a known family, tfjs-cpu out of the default run', () => {
-    expect(CATALOGUE.frameworks.map((f) => f.name)).toEqual(['tfjs-node-gpu', 'tfjs-wasm', 'tfjs-cpu', 'onnxruntime-cuda', 'onnxruntime-cpu']);
+  it('declares every framework once, in reference order, each in a known family, tfjs-cpu out of the default run', () => {
+    expect(CATALOGUE.frameworks.map((f) => f.name)).toEqual(['tfjs-cpu', 'tfjs-wasm', 'onnxruntime-cpu', 'tfjs-webgpu', 'onnxruntime-webgpu', 'tfjs-node-gpu', 'onnxruntime-cuda']);
     expect(CATALOGUE.frameworks.filter((f) => !f.defaultRun).map((f) => f.name)).toEqual(['tfjs-cpu']);
-    // A GPU framework always says how to enable it; a CPU one needs nothing.
-    for (const f of CATALOGUE.frameworks) expect(f.setup === null, f.name).toBe(f.device === 'cpu');
+    // The CPU and WebGPU frameworks need nothing beyond npm install; the CUDA ones say how to enable them.
+    for (const f of CATALOGUE.frameworks) expect(f.setup === null, f.name).toBe(!['tfjs-node-gpu', 'onnxruntime-cuda'].includes(f.name));
     expect(familyOf('tfjs-wasm')?.directory).toBe('packages/tfjs');
     expect(familyOf('onnxruntime-cuda')?.title).toBe('ONNX Runtime');
     expect(describeFramework('onnxruntime-cpu')).toMatch(/CPU execution provider/);

@@ -31,7 +31,7 @@ afterAll(async () => {
 describe('framework registry', () => {
   it('lists the catalogue frameworks without importing them', async () => {
     const registry = await frameworkRegistry({});
-    expect([...registry.keys()]).toEqual(['tfjs-node-gpu', 'tfjs-wasm', 'tfjs-cpu', 'onnxruntime-cuda', 'onnxruntime-cpu']);
+    expect([...registry.keys()]).toEqual(['tfjs-cpu', 'tfjs-wasm', 'onnxruntime-cpu', 'tfjs-webgpu', 'onnxruntime-webgpu', 'tfjs-node-gpu', 'onnxruntime-cuda']);
     expect(registry.get('onnxruntime-cuda')!.module).toBe('@rosetta/onnxruntime');
     expect(registry.get('onnxruntime-cuda')!.entry).toMatchObject({ device: 'gpu', setup: 'npx rosetta setup onnxruntime-cuda' });
   });
@@ -50,7 +50,7 @@ describe('framework registry', () => {
   });
 
   it('rejects an unknown name, listing the known ones', async () => {
-    await expect(resolveFramework('tfjs-webgpu', {})).rejects.toThrow(/unknown framework "tfjs-webgpu"; known: tfjs-node-gpu, tfjs-wasm/);
+    await expect(resolveFramework('tfjs-webgl', {})).rejects.toThrow(/unknown framework "tfjs-webgl"; known: tfjs-cpu, tfjs-wasm/);
   });
 
   it('turns a built-in that cannot be imported, or lacks its export, into an unavailable framework', async () => {
