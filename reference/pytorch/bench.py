@@ -54,11 +54,52 @@ def peak_rss_bytes():
     return rss if sys.platform == "darwin" else rss * 1024
 
 
-def blas(torch):
-    """The BLAS PyTorch was built with: it sets the speed of every matrix product (Debian's
-    python3-torch uses the generic one; the wheels on pypi.org use MKL)."""
-    found = re.search(r"BLAS_INFO=([^,\s]+)", torch.__config__.show())
-    return found.group(1) if found else "unknown"
+def blas_in_use():
+    """The BLAS library this process loaded, which sets the speed of every matrix product that
+    oneDNN does not do: the build's BLAS_INFO says only how PyTorch was compiled (Debian's
+    python3-torch: "generic", the libblas.so.3 of Debian's alternatives, which is netlib's
+    reference BLAS when nothing better is installed, OpenBLAS when libopenblas0-pthread is).
+    threadpoolctl names an optimised BLAS with its kernel and threads; the reference BLAS has no
+    thread pool for it to find, so the process's mapped libraries say which libblas was loaded."""
+    try:
+        from threadpoolctl import threadpool_info
+
+        for info in threadpool_info():
+            if info.get("user_api") == "blas":
+                return {
+                    "name": info["internal_api"],
+                    "version": info.get("version"),
+                    "kernel": info.get("architecture"),
+                    "threads": info.get("num_threads"),
+                    "file": info["filepath"],
+                }
+    except ImportError:
+        pass
+    with open("/proc/self/maps", encoding="utf-8") as maps:
+        loaded = {line.split()[-1] for line in maps if "libblas" in line or "libopenblas" in line or "libmkl" in line}
+    for path in sorted(loaded):
+        real = os.path.realpath(path)
+        if "openblas" in real:
+            return {"name": "openblas", "version": None, "kernel": None, "threads": None, "file": real}
+        if "mkl" in real:
+            return {"name": "mkl", "version": None, "kernel": None, "threads": None, "file": real}
+        if "/blas/" in real:
+            return {"name": "reference", "version": None, "kernel": None, "threads": None, "file": real}
+    return {"name": "unknown", "version": None, "kernel": None, "threads": None, "file": None}
+
+
+def onednn(torch):
+    """oneDNN (MKL-DNN), which runs PyTorch's convolutions on the CPU when it is built in and on."""
+    found = re.search(r"MKL-DNN v([\d.]+)", torch.__config__.show())
+    enabled = torch.backends.mkldnn.is_available() and torch.backends.mkldnn.enabled
+    return {"version": found.group(1) if found else None, "enabled": enabled}
+
+
+def describe_blas(library):
+    if library["name"] == "reference":
+        return "netlib reference BLAS"
+    details = ", ".join(str(part) for part in [library["version"], library["kernel"] and f"{library['kernel']} kernel", library["threads"] and f"{library['threads']} threads"] if part)
+    return f"{library['name']}{f' ({details})' if details else ''}"
 
 
 def synthetic_data(torch, model, count, generator):
@@ -128,11 +169,16 @@ def main():
             cpu.append((now_cpu - last_cpu) * 1000)
             last_wall, last_cpu = now_wall, now_cpu
 
+    library, dnn = blas_in_use(), onednn(torch)
     common = {
         "status": "ok",
         "framework": "pytorch",
         "model": args.model,
-        "backend": f"torch {torch.__version__} (BLAS {blas(torch)}), CPU, {torch.get_num_threads()} threads",
+        "backend": (
+            f"torch {torch.__version__}, CPU, {torch.get_num_threads()} threads; BLAS: {describe_blas(library)}; "
+            f"oneDNN {dnn['version'] or '?'} {'on' if dnn['enabled'] else 'off'}"
+        ),
+        "blas": library,
         "batchSize": args.batch_size,
         "stepsPerRun": 1,
         "warmupSteps": args.warmup,

@@ -18,3 +18,4 @@ export * from './inference.js';
 export * from './bench.js';
 export * from './difference.js';
 export * from './bench-record.js';
+export * from './flops.js';

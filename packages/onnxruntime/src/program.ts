@@ -11,7 +11,7 @@
  *   another input and the batch's accuracy as its output.
  */
 import type { ModelName, Tensor as WeightTensor } from '@rosetta/harness';
-import type { TrainingNames } from '@rosetta/onnx-graph';
+import type { Graph, TrainingNames } from '@rosetta/onnx-graph';
 
 /** A parameter, an optimiser slot (momentum, Adam moments) or scalar (Adam's b1^t, b2^t), or the step count, with its initial value. */
 export interface StateTensor {
@@ -29,6 +29,8 @@ export interface TrainingProgram {
   readonly names: TrainingNames;
   /** The training graph for K steps per run (K > 1: an ONNX Loop). */
   training(stepsPerRun: number): Uint8Array;
+  /** The one-step training graph as built, before serialisation: its nodes and their shapes, for analysis. */
+  readonly stepGraph: Graph;
   /** The inference graph for batches of `batchSize` (x, parameters -> logits), built when asked for. */
   inference(batchSize: number): Uint8Array;
   /** The evaluation graph for batches of `batchSize` (x, y, parameters -> accuracy), built when asked for. */

@@ -108,6 +108,7 @@ export function compileProgram(def: ModelDefinition): TrainingProgram {
     classes: def.classes,
     batchSize: def.batchSize,
     names: step.names,
+    stepGraph: step.graph,
     training: (stepsPerRun) => serializeModel(stepsPerRun === 1 ? step.graph : training(def, stepsPerRun).graph),
     inference: (batchSize) => inferenceGraph(def, batchSize),
     evaluation: (batchSize) => inferenceGraph(def, batchSize, true),
