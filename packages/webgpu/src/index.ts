@@ -61,12 +61,16 @@ export async function requestAdapter(): Promise<{ adapter: GPUAdapter; report: A
   return { adapter, report: describe(adapter) };
 }
 
+/** GPUAdapterInfo as results keep it, with whether it is a software rasteriser (by Dawn's word, or by name). */
+export function adapterFromInfo(info: Pick<GPUAdapterInfo, 'vendor' | 'architecture' | 'device' | 'description'> & { isFallbackAdapter?: boolean }): WebGpuAdapter {
+  const { vendor, architecture, device, description } = info;
+  const software = info.isFallbackAdapter === true || architecture === 'software' || SOFTWARE.test(`${description} ${device}`);
+  return { vendor, architecture, device, description, software };
+}
+
 function describe(adapter: GPUAdapter): AdapterReport {
-  const { vendor, architecture, device, description } = adapter.info;
-  const name = [description, device].join(' ');
-  const fallback = (adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
   return {
-    adapter: { vendor, architecture, device, description, software: fallback || architecture === 'software' || SOFTWARE.test(name) },
+    adapter: adapterFromInfo(adapter.info),
     limits: {
       maxStorageBuffersPerShaderStage: adapter.limits.maxStorageBuffersPerShaderStage,
       maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
