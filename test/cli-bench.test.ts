@@ -6,7 +6,7 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,9 +82,11 @@ describe('rosetta bench', () => {
     expect(run.stdout).toMatch(/^cnn round 1\/2 linear: median [\d.]+ ms\/step \(CPU [\d.]+\) over 3 steps after 1 warm-up, peak RSS \d+ MiB$/m);
     expect(run.stdout).toMatch(/^cnn round 1\/2 pytorch: unavailable \(cannot run .*no-such-python \(ENOENT\); install PyTorch .*apt install python3-torch.*pip install torch/m);
     // Without the reference, ratios are to the first framework that ran.
-    expect(run.stdout).toMatch(/^framework +steps\/run +ms\/step +CPU ms\/step +vs linear +per round +peak RSS$/m);
-    expect(run.stdout).toMatch(/^linear +1 +[\d.]+ +[\d.]+ +1\.00x +1\.00 1\.00 +\d+ MiB$/m);
-    expect(run.stdout).toMatch(/^linear-chunked +4 +[\d.]+ +[\d.]+ +[\d.]+x +[\d.]+ [\d.]+ +\d+ MiB$/m);
+    expect(run.stdout).toMatch(/^framework +steps\/run +ms\/step +CPU ms\/step +GFLOP\/s +% of peak +vs linear +per round +peak RSS$/m);
+    // A plugged-in framework runs on no instruction set of the catalogue's: its rate, but no peak to set it against.
+    expect(run.stdout).toMatch(/^linear +1 +[\d.]+ +[\d.]+ +[\d.]+ +- +1\.00x +1\.00 1\.00 +\d+ MiB$/m);
+    expect(run.stdout).toMatch(/^linear-chunked +4 +[\d.]+ +[\d.]+ +[\d.]+ +- +[\d.]+x +[\d.]+ [\d.]+ +\d+ MiB$/m);
+    expect(run.stdout).not.toMatch(/^peak/m);
     expect(run.stdout).toMatch(/^backends:\n {2}linear: plain TypeScript\n {2}linear-chunked: plain TypeScript$/m);
     expect(run.stdout).toMatch(/^linear-unavailable: unavailable: .*never loads/m);
     expect(run.stdout).toMatch(/^cnn: load average [\d.]+ [\d.]+ [\d.]+ at the start, [\d.]+ [\d.]+ [\d.]+ at the end/m);
@@ -129,11 +131,43 @@ describe('rosetta bench', () => {
   it.skipIf(python === null)('times the PyTorch reference in the same rounds and takes the ratios to it', async () => {
     const run = await rosetta('bench', '--framework', 'linear', '--model', 'cnn', '--rounds', '1', '--steps', '1', '--warmup', '0', '--batch-size', '4', '--reference', 'pytorch', '--python', python!);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^pytorch +1 +[\d.]+ +[\d.]+ +1\.00x/m);
-    expect(run.stdout).toMatch(/^ {2}pytorch: torch [\d.a-z]+ \(BLAS \S+\), CPU, \d+ threads$/m);
-    expect(run.stdout).toMatch(/^linear +1 +[\d.]+ +[\d.]+ +[\d.]+x/m);
+    // The row's GFLOP/s and its share of native code's peak, measured in the same run.
+    expect(run.stdout).toMatch(/^pytorch +1 +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+ % +1\.00x/m);
+    expect(run.stdout).toMatch(/^peak, native: \d+ GFLOP\/s \(.*\); measured: .*ONNX Runtime MatMul 2048 .*torch\.mm 4096/m);
+    expect(run.stdout).toMatch(/^ {2}pytorch: torch [\d.a-z]+, CPU, \d+ threads; BLAS: \S+.*; oneDNN /m);
+    // A plugged-in framework has no instruction set of the catalogue's: no share of a peak.
+    expect(run.stdout).toMatch(/^linear +1 +[\d.]+ +[\d.]+ +[\d.]+ +- +[\d.]+x/m);
     expect(run.stdout).toMatch(/vs pytorch/);
     expect(run.stdout).toMatch(/^pytorch differs from SPEC\.md:\n {2}- nn\.GRU is the reset-after GRU/m);
+  }, 120_000);
+
+  // A stand-in interpreter that answers the script's probe with netlib's reference BLAS.
+  it('refuses a PyTorch on the reference BLAS, naming the fix, and with --allow-reference-blas labels its ratios', async () => {
+    const fake = join(dir, 'python-reference-blas');
+    const probe = { status: 'ok', kind: 'probe', torch: '1.13.1', threads: 2, blas: { name: 'reference', version: null, kernel: null, threads: null, file: 'blas/libblas.so.3.11.0' }, onednn: { version: '2.6.3', enabled: true } };
+    const timing = {
+      status: 'ok', kind: 'timing', framework: 'pytorch', model: 'cnn', backend: 'torch 1.13.1, CPU, 2 threads; BLAS: netlib reference BLAS',
+      batchSize: 4, stepsPerRun: 1, warmupSteps: 0, deviations: [], msPerStep: [100], cpuMsPerStep: [150], msPerStepMedian: 100, cpuMsPerStepMedian: 150, peakRssBytes: 1e8,
+    };
+    await writeFile(fake, [
+      '#!/bin/sh',
+      'case "$2" in',
+      `  --probe) echo '${JSON.stringify(probe)}' ;;`,
+      `  --peak) echo '${JSON.stringify({ status: 'ok', kind: 'peak', candidates: [{ what: 'torch.mm 4096 through netlib', gflops: 5 }] })}' ;;`,
+      `  *) echo '${JSON.stringify(timing)}' ;;`,
+      'esac',
+      '',
+    ].join('\n'));
+    await chmod(fake, 0o755);
+    const args = ['bench', '--framework', 'linear', '--model', 'cnn', '--rounds', '1', '--steps', '1', '--warmup', '0', '--batch-size', '4', '--reference', 'pytorch', '--python', fake];
+    const refused = await rosetta(...args);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/netlib's reference BLAS \(blas\/libblas\.so\.3\.11\.0\).*apt-get install libopenblas0-pthread.*--allow-reference-blas/s);
+    expect(refused.stdout).not.toMatch(/round 1/);
+    const allowed = await rosetta(...args, '--allow-reference-blas');
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(allowed.stdout).toMatch(/^pytorch \(reference BLAS\) +1 +100 /m);
+    expect(allowed.stdout).toMatch(/vs pytorch \(reference BLAS\)/);
   }, 120_000);
 
   it.skipIf(python === null)("the reference models have the SPEC.md parameter counts, but for the GRU's second bias", () => {

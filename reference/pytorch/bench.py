@@ -16,6 +16,8 @@ PyTorch, not read through the shared iterator (same shapes, same work per batch)
 Without torch it prints an `unavailable` measurement and exits 0.
 
   python3 reference/pytorch/bench.py --model cnn [--steps 16] [--warmup 2] [--batch-size 64] [--seed 42] [--profile]
+  python3 reference/pytorch/bench.py --probe   # the BLAS and oneDNN this PyTorch loads, and its threads
+  python3 reference/pytorch/bench.py --peak    # the loaded BLAS's rate on large products (torch.mm)
 """
 import argparse
 import json
@@ -36,7 +38,9 @@ CLASSES = {"cnn": 10, "rnn": 2}
 
 def arguments():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--model", choices=["cnn", "rnn"], required=True)
+    parser.add_argument("--model", choices=["cnn", "rnn"])
+    parser.add_argument("--probe", action="store_true", help="only say which BLAS and oneDNN this PyTorch loads")
+    parser.add_argument("--peak", action="store_true", help="time large float32 products through the loaded BLAS (torch.mm)")
     parser.add_argument("--steps", type=int, default=16, help="timed steps")
     parser.add_argument("--warmup", type=int, default=2, help="untimed steps first")
     parser.add_argument("--batch-size", type=int, default=64)
@@ -45,6 +49,8 @@ def arguments():
     args = parser.parse_args()
     if args.steps < 1 or args.warmup < 0 or args.batch_size < 1:
         parser.error("--steps and --batch-size must be positive, --warmup not negative")
+    if args.model is None and not (args.probe or args.peak):
+        parser.error("--model is required (unless --probe or --peak)")
     return args
 
 
@@ -52,6 +58,11 @@ def peak_rss_bytes():
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     # Linux reports kilobytes, macOS bytes.
     return rss if sys.platform == "darwin" else rss * 1024
+
+
+def short_path(path):
+    """The library's folder and file name: which build it is, without the rest of this machine's paths."""
+    return None if path is None else os.path.join(os.path.basename(os.path.dirname(path)), os.path.basename(path))
 
 
 def blas_in_use():
@@ -71,7 +82,7 @@ def blas_in_use():
                     "version": info.get("version"),
                     "kernel": info.get("architecture"),
                     "threads": info.get("num_threads"),
-                    "file": info["filepath"],
+                    "file": short_path(info["filepath"]),
                 }
     except ImportError:
         pass
@@ -80,11 +91,11 @@ def blas_in_use():
     for path in sorted(loaded):
         real = os.path.realpath(path)
         if "openblas" in real:
-            return {"name": "openblas", "version": None, "kernel": None, "threads": None, "file": real}
+            return {"name": "openblas", "version": None, "kernel": None, "threads": None, "file": short_path(real)}
         if "mkl" in real:
-            return {"name": "mkl", "version": None, "kernel": None, "threads": None, "file": real}
+            return {"name": "mkl", "version": None, "kernel": None, "threads": None, "file": short_path(real)}
         if "/blas/" in real:
-            return {"name": "reference", "version": None, "kernel": None, "threads": None, "file": real}
+            return {"name": "reference", "version": None, "kernel": None, "threads": None, "file": short_path(real)}
     return {"name": "unknown", "version": None, "kernel": None, "threads": None, "file": None}
 
 
@@ -100,6 +111,24 @@ def describe_blas(library):
         return "netlib reference BLAS"
     details = ", ".join(str(part) for part in [library["version"], library["kernel"] and f"{library['kernel']} kernel", library["threads"] and f"{library['threads']} threads"] if part)
     return f"{library['name']}{f' ({details})' if details else ''}"
+
+
+def blas_peak(torch):
+    """The loaded BLAS's rate on large float32 products (torch.mm, PyTorch's threads): median of
+    timed runs after one warm-up, at two sizes."""
+    torch.mm(torch.ones(64, 64), torch.ones(64, 64))
+    library = describe_blas(blas_in_use())
+    candidates = []
+    for n, runs in ((2048, 7), (4096, 3)):
+        a, b = torch.rand(n, n), torch.rand(n, n)
+        torch.mm(a, b)
+        seconds = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            torch.mm(a, b)
+            seconds.append(time.perf_counter() - start)
+        candidates.append({"what": f"torch.mm {n} x {n} x {n} through {library}, {torch.get_num_threads()} threads", "gflops": 2 * n**3 / statistics.median(seconds) / 1e9})
+    return candidates
 
 
 def synthetic_data(torch, model, count, generator):
@@ -138,6 +167,14 @@ def main():
     from models import DEVIATIONS, build
 
     torch.set_num_threads(os.cpu_count())
+    if args.probe:
+        # A product first: a BLAS loaded lazily shows once it has run.
+        torch.mm(torch.ones(64, 64), torch.ones(64, 64))
+        print(json.dumps({"status": "ok", "kind": "probe", "torch": torch.__version__, "threads": torch.get_num_threads(), "blas": blas_in_use(), "onednn": onednn(torch)}))
+        return
+    if args.peak:
+        print(json.dumps({"status": "ok", "kind": "peak", "candidates": blas_peak(torch)}))
+        return
     torch.manual_seed(args.seed)
     generator = torch.Generator().manual_seed(args.seed)
     net, optimizer, loss_fn = build(args.model)

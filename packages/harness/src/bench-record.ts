@@ -29,6 +29,8 @@ export const TimedRowSchema = z.object({
   status: z.literal('ok'),
   variant: VariantSchema,
   backend: z.string(),
+  /** Absent in records made before rows kept it (SPEC.md's then, or the settings'). */
+  batchSize: z.number().int().positive().optional(),
   stepsPerRun: z.number().int().positive(),
   warmupSteps: z.number().int().nonnegative(),
   /** Timed steps per round. */
@@ -68,6 +70,21 @@ export const ModelBenchSchema = z.object({
   profiles: z.array(ProfileOutcomeSchema),
 });
 
+/** A large product timed one way (PeakCandidate in framework.ts). */
+export const PeakCandidateSchema = z.object({ what: z.string(), gflops: nonNegative });
+
+/**
+ * An instruction set's arithmetic peak on the machine, measured in the same bench: the best of its
+ * candidates. Every row on that instruction set (catalogue `arithmetic`) is set against it.
+ */
+export const PeakSchema = z.object({
+  arithmetic: z.enum(['native', 'webassembly']),
+  gflops: nonNegative,
+  /** The candidate that gave it. */
+  what: z.string(),
+  candidates: z.array(PeakCandidateSchema),
+});
+
 export const BenchRecordSchema = z.object({
   format: z.literal(BENCH_RECORD_FORMAT),
   /** The command line as typed, e.g. "rosetta bench --framework onnxruntime-cpu --reference pytorch". */
@@ -85,6 +102,8 @@ export const BenchRecordSchema = z.object({
     seed: z.number().int(),
   }),
   models: z.array(ModelBenchSchema),
+  /** Absent in records made before the bench measured peaks. */
+  peaks: z.array(PeakSchema).optional(),
 });
 
 export type Variant = z.infer<typeof VariantSchema>;
@@ -93,6 +112,7 @@ export type MissingRow = z.infer<typeof MissingRowSchema>;
 export type BenchRow = TimedRow | MissingRow;
 export type ProfileOutcome = z.infer<typeof ProfileOutcomeSchema>;
 export type ModelBench = z.infer<typeof ModelBenchSchema>;
+export type Peak = z.infer<typeof PeakSchema>;
 export type BenchRecord = z.infer<typeof BenchRecordSchema>;
 
 export class BenchRecordError extends Error {

@@ -30,6 +30,21 @@ export interface BenchOptions {
   readonly stepsPerRun?: number;
 }
 
+/**
+ * A BLAS library as the PyTorch reference found it loaded (reference/pytorch/bench.py): "openblas",
+ * "mkl", "blis", "reference" (netlib's, 2-5x slower) or "unknown".
+ */
+export const BlasSchema = z.object({
+  name: z.string(),
+  version: z.string().nullable(),
+  /** The kernel it chose for this CPU, e.g. "SkylakeX". */
+  kernel: z.string().nullable(),
+  threads: z.number().int().positive().nullable(),
+  /** Its folder and file name. */
+  file: z.string().nullable(),
+});
+export type Blas = z.infer<typeof BlasSchema>;
+
 /** One kernel or op type, over the profiled steps. */
 export const KernelRowSchema = z.object({
   name: z.string(),
@@ -59,6 +74,8 @@ const measured = {
   peakRssBytes: z.number().nonnegative(),
   /** How this measurement departs from SPEC.md (the PyTorch reference states its own). */
   deviations: z.array(z.string()),
+  /** The BLAS library the PyTorch reference loaded (backends do not report one). */
+  blas: z.lazy(() => BlasSchema).optional(),
 };
 
 /**

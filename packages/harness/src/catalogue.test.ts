@@ -14,7 +14,7 @@ describe('framework catalogue', () => {
   });
 
   it('refuses a catalogue with an unknown family or a name declared twice, naming the file', () => {
-    const framework = { name: 'a', family: 'tfjs', package: 'p', export: 'framework', device: 'cpu', defaultRun: true, description: 'd', needs: 'n', setup: null };
+    const framework = { name: 'a', family: 'tfjs', package: 'p', export: 'framework', device: 'cpu', arithmetic: 'native', defaultRun: true, description: 'd', needs: 'n', setup: null };
     const families = [{ id: 'tfjs', title: 'T', package: 'p', directory: 'packages/p' }];
     expect(() => parseCatalogue(JSON.stringify({ families, frameworks: [{ ...framework, family: 'mxnet' }] }), 'x.json')).toThrow(
       /x\.json: not a valid framework catalogue: frameworks\.0\.family: unknown family "mxnet"/,

@@ -27,6 +27,12 @@ const FrameworkEntrySchema = z.object({
   /** The named export holding the adapter. */
   export: z.string().min(1),
   device: z.enum(['cpu', 'gpu']),
+  /**
+   * The instruction set its arithmetic runs on: `rosetta bench` sets its rate against that one's
+   * peak on the machine (native code: the best large product through ONNX Runtime's CPU provider or
+   * the loaded BLAS; WebAssembly: XNNPACK's through tfjs-wasm).
+   */
+  arithmetic: z.enum(['native', 'webassembly', 'javascript', 'gpu']),
   /** Trained by `npx nx run-many -t train`; the others get a `train-reference` target. */
   defaultRun: z.boolean(),
   description: z.string().min(1),

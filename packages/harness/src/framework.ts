@@ -139,6 +139,13 @@ export class BackendUnavailableError extends Error {
   override readonly name = 'BackendUnavailableError';
 }
 
+/** One way of measuring an instruction set's arithmetic rate on this machine: a large product, timed. */
+export interface PeakCandidate {
+  /** What was timed, e.g. "MatMul 4096 x 4096 x 4096, CPU provider, 2 threads". */
+  readonly what: string;
+  readonly gflops: number;
+}
+
 export interface Framework {
   readonly name: string;
   /** One line for `--help` and the README. */
@@ -158,4 +165,10 @@ export interface Framework {
    * results-store.ts's default.
    */
   machineLabel?(): Promise<string | undefined>;
+  /**
+   * For a framework whose library is the fastest way this project has to multiply matrices on its
+   * instruction set (catalogue `arithmetic`): large products timed through it, as it runs them
+   * (threads included). `rosetta bench` takes the best as that instruction set's peak.
+   */
+  peak?(): Promise<readonly PeakCandidate[]>;
 }

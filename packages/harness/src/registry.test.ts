@@ -55,7 +55,7 @@ describe('framework registry', () => {
 
   it('turns a built-in that cannot be imported, or lacks its export, into an unavailable framework', async () => {
     const entry = (name: string, pkg: string): FrameworkEntry => ({
-      name, family: 'tfjs', package: pkg, export: 'framework', device: 'gpu', defaultRun: true,
+      name, family: 'tfjs', package: pkg, export: 'framework', device: 'gpu', arithmetic: 'gpu', defaultRun: true,
       description: name, needs: 'a GPU', setup: `npx rosetta setup ${name}`,
     });
     const builtins = [entry('missing', '@rosetta/no-such-package'), entry('unexported', 'node:path')];

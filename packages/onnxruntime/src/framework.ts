@@ -12,6 +12,7 @@ import { adapterLabelName, adapterReport, describeAdapter, NoAdapterError, type 
 import * as cnn from './cnn.js';
 import type { TrainingProgram } from './program.js';
 import { diagnoseCuda, setupCuda } from './cuda-libraries.js';
+import { matMulPeak } from './peak.js';
 import { checkProvider, cpuProvider, cudaProvider, webgpuProvider, type Provider, type ProviderName } from './provider.js';
 import * as rnn from './rnn.js';
 
@@ -120,7 +121,7 @@ export function ortFramework(name: ProviderName, description: string, stepsPerRu
   };
 }
 
-export const cpuFramework = ortFramework('cpu', describeFramework('onnxruntime-cpu'));
+export const cpuFramework: Framework = { ...ortFramework('cpu', describeFramework('onnxruntime-cpu')), peak: () => matMulPeak(cpuProvider()) };
 
 export const cudaFramework: Framework = {
   ...ortFramework('cuda', describeFramework('onnxruntime-cuda')),

@@ -8,28 +8,43 @@ import * as tf from '@tensorflow/tfjs-core';
 import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import { BackendUnavailableError, describeFramework, type Framework } from '@rosetta/harness';
 import { createTfjsBackend } from '@rosetta/tfjs';
-import { describeWasmRuntime, startWasm, stopWasm, type WasmOptions } from './wasm-runtime.js';
+import { xnnpackPeak } from './peak.js';
+import { TRAINING_KERNELS } from './register-training-kernels.js';
+import { describeWasmRuntime, startWasm, stopWasm, type WasmOptions, type WasmRuntime } from './wasm-runtime.js';
 
 export const framework: Framework = {
   name: 'tfjs-wasm',
   description: describeFramework('tfjs-wasm'),
   async load() {
-    let runtime;
-    try {
-      runtime = await startWasm({ threads: threadsFromEnvironment(process.env['ROSETTA_WASM_THREADS']) });
-    } catch (error) {
-      throw new BackendUnavailableError(`tfjs-wasm: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    const runtime = await start();
     const backend = await createTfjsBackend(tf, {
       framework: 'tfjs-wasm',
       backendName: 'wasm',
-      backendLabel: describeWasmRuntime(runtime),
+      // Stock tfjs-backend-wasm 4.22 cannot train these models: the label says what was added.
+      backendLabel: `${describeWasmRuntime(runtime)} + @rosetta/tfjs-wasm's training kernels (${TRAINING_KERNELS.added.join(', ')} added, ${TRAINING_KERNELS.replaced.length} replaced)`,
       device: 'cpu',
       versions: { '@tensorflow/tfjs-backend-wasm': version_wasm },
     });
     return { ...backend, dispose: stopWasm };
   },
+  async peak() {
+    const runtime = await start();
+    try {
+      return await xnnpackPeak(runtime);
+    } finally {
+      await stopWasm();
+    }
+  },
 };
+
+/** The wasm backend with the threads of ROSETTA_WASM_THREADS (default: one per core). */
+async function start(): Promise<WasmRuntime> {
+  try {
+    return await startWasm({ threads: threadsFromEnvironment(process.env['ROSETTA_WASM_THREADS']) });
+  } catch (error) {
+    throw new BackendUnavailableError(`tfjs-wasm: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
 
 function threadsFromEnvironment(value: string | undefined): WasmOptions['threads'] {
   if (value === undefined || value === '') return undefined;

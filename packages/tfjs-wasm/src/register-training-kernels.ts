@@ -53,6 +53,12 @@ const replaced: ReadonlyArray<readonly [string, (stock: KernelConfig) => KernelC
   [Unpack, unpackConfig],
 ];
 
+/** What `registerTrainingKernels` changes, by kernel name: results name them. */
+export const TRAINING_KERNELS = {
+  added: added.map((config) => config.kernelName),
+  replaced: replaced.map(([name]) => name),
+} as const;
+
 let registered = false;
 const stockKernels = new Map<string, KernelConfig>();
 

@@ -8,13 +8,20 @@
  */
 import { fork, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { parseBenchResult, type BenchOptions, type BenchResult } from '@rosetta/harness';
+import { z } from 'zod';
+import { BlasSchema, parseBenchResult, PeakCandidateSchema, type Blas, type BenchOptions, type BenchResult, type PeakCandidate } from '@rosetta/harness';
 
 export interface MeasureRequest {
   readonly framework: string;
   /** A profile (the framework's own profiler) instead of a timing. */
   readonly profile: boolean;
   readonly options: BenchOptions;
+}
+
+/** A framework's peak candidates (Framework.peak), measured in a child like a bench measurement. */
+export interface PeakRequest {
+  readonly peak: true;
+  readonly framework: string;
 }
 
 /** What the child sends back over the IPC channel. */
@@ -28,8 +35,19 @@ function tail(output: string, lines = 20): string {
 }
 
 /** Runs the measurement in a child Node process; its output is shown only if it fails. */
-export function measureInChild(request: MeasureRequest, child = CHILD): Promise<BenchResult> {
-  const what = `${request.framework} ${request.options.model}`;
+export async function measureInChild(request: MeasureRequest, child = CHILD): Promise<BenchResult> {
+  return parseBenchResult(await inChild(request, `${request.framework} ${request.options.model}`, child), `the bench process of ${request.framework} ${request.options.model}`);
+}
+
+/** A framework's peak candidates, measured in a child Node process. */
+export async function peakInChild(framework: string, child = CHILD): Promise<PeakCandidate[]> {
+  const request: PeakRequest = { peak: true, framework };
+  const parsed = z.array(PeakCandidateSchema).safeParse(await inChild(request, `${framework} peak`, child));
+  if (!parsed.success) throw new Error(`the peak process of ${framework}: not a list of peak candidates`);
+  return parsed.data;
+}
+
+function inChild(request: MeasureRequest | PeakRequest, what: string, child: string): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const process = fork(child, [JSON.stringify(request)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     let output = '';
@@ -39,13 +57,9 @@ export function measureInChild(request: MeasureRequest, child = CHILD): Promise<
     process.on('message', (m) => (message = m as ChildMessage));
     process.on('error', reject);
     process.on('close', (code, signal) => {
-      try {
-        if (message !== undefined && 'result' in message) resolve(parseBenchResult(message.result, `the bench process of ${what}`));
-        else if (message !== undefined) reject(new Error(message.error));
-        else reject(new Error(`the bench process of ${what} ended (${signal ?? `exit code ${code}`}) without a result:\n${tail(output)}`));
-      } catch (error) {
-        reject(error);
-      }
+      if (message !== undefined && 'result' in message) resolve(message.result);
+      else if (message !== undefined) reject(new Error(message.error));
+      else reject(new Error(`the bench process of ${what} ended (${signal ?? `exit code ${code}`}) without a result:\n${tail(output)}`));
     });
   });
 }
@@ -112,4 +126,64 @@ export function measurePytorch(reference: PythonReference, request: MeasureReque
       }
     });
   });
+}
+
+/** What this PyTorch loads: refused or labelled by the bench when its BLAS is the reference one. */
+export const ProbeSchema = z.object({
+  status: z.literal('ok'),
+  kind: z.literal('probe'),
+  torch: z.string(),
+  threads: z.number().int().positive(),
+  blas: BlasSchema,
+  onednn: z.object({ version: z.string().nullable(), enabled: z.boolean() }),
+});
+export type PytorchProbe = z.infer<typeof ProbeSchema>;
+
+const PeakOutputSchema = z.object({ status: z.literal('ok'), kind: z.literal('peak'), candidates: z.array(PeakCandidateSchema) });
+
+/** Runs the reference script in another mode and parses its one JSON line; null when PyTorch cannot run. */
+function runScript<T>(reference: PythonReference, mode: string, schema: z.ZodType<T>): Promise<T | null> {
+  return new Promise((resolve, reject) => {
+    const process = spawn(reference.python, [reference.script, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    process.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    process.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    process.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' || error.code === 'EACCES' ? resolve(null) : reject(error)));
+    process.on('close', (code, signal) => {
+      if (code !== 0) {
+        reject(new Error(`${reference.python} ${reference.script} ${mode} failed (${signal ?? `exit code ${code}`}):\n${tail(stderr || stdout)}`));
+        return;
+      }
+      let json: unknown;
+      try {
+        json = JSON.parse(stdout.trimEnd().split('\n').at(-1) ?? '');
+      } catch {
+        reject(new Error(`${reference.script} ${mode}: expected one JSON line on stdout, got: ${tail(stdout, 5) || '(nothing)'}`));
+        return;
+      }
+      if ((json as { status?: string }).status === 'unavailable') return resolve(null);
+      const parsed = schema.safeParse(json);
+      if (parsed.success) resolve(parsed.data);
+      else reject(new Error(`${reference.script} ${mode}: unexpected output: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`));
+    });
+  });
+}
+
+export function probePytorch(reference: PythonReference): Promise<PytorchProbe | null> {
+  return runScript(reference, '--probe', ProbeSchema);
+}
+
+/** The loaded BLAS's peak candidates (torch.mm); empty when PyTorch cannot run. */
+export async function pytorchPeak(reference: PythonReference): Promise<PeakCandidate[]> {
+  return (await runScript(reference, '--peak', PeakOutputSchema))?.candidates ?? [];
+}
+
+/** The bench's refusal of a PyTorch on netlib's reference BLAS. */
+export function referenceBlasRefusal(python: string, blas: Blas): string {
+  return (
+    `${python}: PyTorch runs its matrix products on netlib's reference BLAS (${blas.file ?? 'libblas.so.3'}), 2-5x slower than an ` +
+    'optimised BLAS, which would flatter every ratio. Install one (Debian: `apt-get install libopenblas0-pthread`, which ' +
+    "Debian's alternatives then load for python3-torch), or pass --allow-reference-blas to time it anyway (every ratio is then labelled)"
+  );
 }

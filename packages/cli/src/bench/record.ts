@@ -15,7 +15,7 @@ export function benchFailed(models: readonly ModelBench[]): boolean {
 
 export async function writeBenchRecord(
   file: string,
-  bench: Pick<BenchRecord, 'command' | 'machine' | 'settings' | 'models'>,
+  bench: Pick<BenchRecord, 'command' | 'machine' | 'settings' | 'models' | 'peaks'>,
   root: string = findWorkspaceRoot(),
 ): Promise<BenchRecord> {
   const record = validateBenchRecord(

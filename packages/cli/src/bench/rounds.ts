@@ -83,6 +83,7 @@ function timedRow(variant: Variant, rounds: readonly (BenchTiming | undefined)[]
     status: 'ok',
     variant,
     backend: first.backend,
+    batchSize: first.batchSize,
     stepsPerRun: first.stepsPerRun,
     warmupSteps: first.warmupSteps,
     steps: first.msPerStep.length,
@@ -96,9 +97,12 @@ function timedRow(variant: Variant, rounds: readonly (BenchTiming | undefined)[]
   };
 }
 
-/** The variants of the command line: the reference first, then each framework at each steps-per-run. */
-export function variants(options: { frameworks: readonly string[]; stepsPerRun?: readonly number[]; reference?: 'pytorch' }): Variant[] {
-  const list: Variant[] = options.reference === undefined ? [] : [{ label: 'pytorch', framework: 'pytorch', reference: true }];
+/**
+ * The variants of the command line: the reference first (labelled as its probe found it, e.g.
+ * "pytorch (reference BLAS)"), then each framework at each steps-per-run.
+ */
+export function variants(options: { frameworks: readonly string[]; stepsPerRun?: readonly number[]; reference?: 'pytorch'; referenceLabel?: string }): Variant[] {
+  const list: Variant[] = options.reference === undefined ? [] : [{ label: options.referenceLabel ?? 'pytorch', framework: 'pytorch', reference: true }];
   for (const framework of options.frameworks) {
     if (options.stepsPerRun === undefined) list.push({ label: framework, framework, reference: false });
     else for (const k of options.stepsPerRun) list.push({ label: `${framework} (${k}/run)`, framework, stepsPerRun: k, reference: false });

@@ -12,7 +12,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { findWorkspaceRoot } from '@rosetta/data';
 import { captureMachine, resolveFramework, type ModelName } from '@rosetta/harness';
 import { measurementLine, modelTable } from '../bench/format.js';
-import { measureInChild, measurePytorch, type PythonReference } from '../bench/measure.js';
+import { measureInChild, measurePytorch, peakInChild, probePytorch, pytorchPeak, referenceBlasRefusal, type PythonReference } from '../bench/measure.js';
+import { measurePeaks } from '../bench/peaks.js';
 import { benchFailed, writeBenchRecord } from '../bench/record.js';
 import { runBench, variants, type Measure } from '../bench/rounds.js';
 import { integer, modelList, nameList, nonNegativeInteger, positiveInteger } from '../options.js';
@@ -28,6 +29,7 @@ interface BenchCommandOptions {
   stepsPerRun?: number[];
   reference?: 'pytorch';
   python: string;
+  allowReferenceBlas: boolean;
   profile: boolean;
   top: number;
   out?: string;
@@ -64,11 +66,26 @@ async function bench(options: BenchCommandOptions): Promise<void> {
     };
     return variant.reference ? measurePytorch(reference, request) : measureInChild(request);
   };
+  // PyTorch on netlib's reference BLAS is 2-5x slower than on an optimised one: refused unless asked for, then labelled.
+  let referenceLabel: string | undefined;
+  if (options.reference === 'pytorch') {
+    const probe = await probePytorch(reference);
+    if (probe !== null) {
+      if (probe.blas.name === 'reference') {
+        if (!options.allowReferenceBlas) throw new Error(referenceBlasRefusal(options.python, probe.blas));
+        referenceLabel = 'pytorch (reference BLAS)';
+      }
+      const blas = [probe.blas.name, probe.blas.version, probe.blas.kernel && `${probe.blas.kernel} kernel`, probe.blas.threads && `${probe.blas.threads} threads`].filter(Boolean).join(', ');
+      console.log(`pytorch: torch ${probe.torch}, ${probe.threads} threads; BLAS: ${blas}; oneDNN ${probe.onednn.version ?? '?'} ${probe.onednn.enabled ? 'on' : 'off'}`);
+    }
+  }
   const list = variants({
     frameworks: options.framework,
     ...(options.stepsPerRun === undefined ? {} : { stepsPerRun: options.stepsPerRun }),
     ...(options.reference === undefined ? {} : { reference: options.reference }),
+    ...(referenceLabel === undefined ? {} : { referenceLabel }),
   });
+
   console.log(
     `bench: ${options.model.join(', ')}; ${list.map((v) => v.label).join(', ')}; ${options.rounds} round(s) of ` +
       `${options.warmup} warm-up + ${options.steps} timed steps each, in whole device calls, batch ${options.batchSize ?? 'SPEC.md (64)'}, ` +
@@ -83,7 +100,17 @@ async function bench(options: BenchCommandOptions): Promise<void> {
     loadavg,
     onMeasurement: (model, round, variant, outcome) => console.log(measurementLine(model, round, options.rounds, variant, outcome)),
   });
-  for (const result of results) for (const line of modelTable(result, options.top)) console.log(line);
+  // The peaks of the instruction sets the rows that ran use, in the same run.
+  const ran = list.filter((variant) => results.some((m) => m.rows.some((row) => row.status === 'ok' && row.variant === variant)));
+  const peaks = await measurePeaks(
+    ran,
+    { framework: (name) => peakInChild(name), ...(options.reference === 'pytorch' ? { pytorch: () => pytorchPeak(reference) } : {}) },
+    (line) => console.log(line),
+  );
+  for (const peak of peaks) {
+    console.log(`peak, ${peak.arithmetic}: ${peak.gflops.toFixed(0)} GFLOP/s (${peak.what}); measured: ${peak.candidates.map((c) => `${c.gflops.toFixed(0)} (${c.what})`).join('; ')}`);
+  }
+  for (const result of results) for (const line of modelTable(result, options.top, peaks)) console.log(line);
   // An unavailable backend or reference is a fact about this machine; a failure is an error.
   const failed = benchFailed(results);
   if (failed) process.exitCode = 1;
@@ -98,6 +125,7 @@ async function bench(options: BenchCommandOptions): Promise<void> {
     machine,
     settings: { rounds, steps, warmup, batchSize: options.batchSize ?? null, seed },
     models: results,
+    peaks,
   });
   console.log(`recorded in ${options.out}`);
 }
@@ -120,6 +148,7 @@ export function benchCommand(): Command {
     .option('--steps-per-run <k,...>', 'bench each framework at these steps per device call (ONNX Runtime), e.g. 1,8', stepsPerRunList)
     .addOption(new Option('--reference <name>', 'time a reference implementation in the same rounds').choices(['pytorch']))
     .option('--python <path>', 'the Python of --reference pytorch', 'python3')
+    .option('--allow-reference-blas', "time a PyTorch that runs on netlib's reference BLAS (refused otherwise: 2-5x slower than an optimised BLAS); its ratios are labelled", false)
     .option('--profile', "after the rounds, profile each framework with its own profiler (tf.profile, ONNX Runtime's session profiling)", false)
     .option('--top <n>', 'kernels or ops shown per profile', positiveInteger, 15)
     .option('--out <file>', 'also record the bench as JSON in <file>: the command, the machine, every row and profile (not when a measurement failed)')
