@@ -82,10 +82,10 @@ describe('rosetta bench', () => {
     expect(run.stdout).toMatch(/^cnn round 1\/2 linear: median [\d.]+ ms\/step \(CPU [\d.]+\) over 3 steps after 1 warm-up, peak RSS \d+ MiB$/m);
     expect(run.stdout).toMatch(/^cnn round 1\/2 pytorch: unavailable \(cannot run .*no-such-python \(ENOENT\); install PyTorch .*apt install python3-torch.*pip install torch/m);
     // Without the reference, ratios are to the first framework that ran.
-    expect(run.stdout).toMatch(/^framework +steps\/run +ms\/step +CPU ms\/step +GFLOP\/s +% of peak +vs linear +per round +peak RSS$/m);
+    expect(run.stdout).toMatch(/^framework +steps\/run +ms\/step +CPU ms\/step +samples\/s +GFLOP\/s +% of peak +vs linear +per round +peak RSS$/m);
     // A plugged-in framework runs on no instruction set of the catalogue's: its rate, but no peak to set it against.
-    expect(run.stdout).toMatch(/^linear +1 +[\d.]+ +[\d.]+ +[\d.]+ +- +1\.00x +1\.00 1\.00 +\d+ MiB$/m);
-    expect(run.stdout).toMatch(/^linear-chunked +4 +[\d.]+ +[\d.]+ +[\d.]+ +- +[\d.]+x +[\d.]+ [\d.]+ +\d+ MiB$/m);
+    expect(run.stdout).toMatch(/^linear +1 +[\d.]+ +[\d.]+ +\d+ +[\d.]+ +- +1\.00x +1\.00 1\.00 +\d+ MiB$/m);
+    expect(run.stdout).toMatch(/^linear-chunked +4 +[\d.]+ +[\d.]+ +\d+ +[\d.]+ +- +[\d.]+x +[\d.]+ [\d.]+ +\d+ MiB$/m);
     expect(run.stdout).not.toMatch(/^peak/m);
     expect(run.stdout).toMatch(/^backends:\n {2}linear: plain TypeScript\n {2}linear-chunked: plain TypeScript$/m);
     expect(run.stdout).toMatch(/^linear-unavailable: unavailable: .*never loads/m);
@@ -113,6 +113,21 @@ describe('rosetta bench', () => {
     expect(run.stdout).toMatch(/^ {2}LinearStep +[\d.]+ +[\d.]+ % +1$/m);
   });
 
+  it('benches at several batch sizes and thread counts (--batch-size, --threads), each row against its own batch size\'s base, and records them', async () => {
+    const file = join(dir, 'bench', 'scaling.json');
+    const run = await rosetta('bench', '--framework', 'linear', '--model', 'cnn', '--rounds', '1', '--steps', '2', '--warmup', '1', '--batch-size', '8,16', '--threads', '1,2', '--out', file);
+    expect(run.code, run.stderr).toBe(0);
+    for (const label of ['linear (batch 8, 1 thread)', 'linear (batch 8, 2 threads)', 'linear (batch 16, 1 thread)', 'linear (batch 16, 2 threads)']) {
+      expect(run.stdout).toContain(`\n${label} `);
+    }
+    const record = JSON.parse(await readFile(file, 'utf8'));
+    expect(record.settings).toMatchObject({ batchSize: null, batchSizes: [8, 16], threads: [1, 2] });
+    const rows = record.models[0].rows as { variant: { batchSize: number; threads: number }; batchSize: number; ratio: number }[];
+    expect(rows.map((row) => [row.variant.batchSize, row.variant.threads, row.batchSize])).toEqual([[8, 1, 8], [8, 2, 8], [16, 1, 16], [16, 2, 16]]);
+    // Each batch size's first row is its base.
+    expect([rows[0]!.ratio, rows[2]!.ratio]).toEqual([1, 1]);
+  });
+
   it('exits 1 when a measurement fails, and rejects unknown frameworks before measuring', async () => {
     const record = join(dir, 'failed', 'bench.json');
     const diverging = await rosetta('bench', '--framework', 'linear-diverging,linear', '--model', 'cnn', '--rounds', '1', ...small, '--out', record);
@@ -132,11 +147,11 @@ describe('rosetta bench', () => {
     const run = await rosetta('bench', '--framework', 'linear', '--model', 'cnn', '--rounds', '1', '--steps', '1', '--warmup', '0', '--batch-size', '4', '--reference', 'pytorch', '--python', python!);
     expect(run.code, run.stderr).toBe(0);
     // The row's GFLOP/s and its share of native code's peak, measured in the same run.
-    expect(run.stdout).toMatch(/^pytorch +1 +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+ % +1\.00x/m);
+    expect(run.stdout).toMatch(/^pytorch +1 +[\d.]+ +[\d.]+ +\d+ +[\d.]+ +[\d.]+ % +1\.00x/m);
     expect(run.stdout).toMatch(/^peak, native: \d+ GFLOP\/s \(.*\); measured: .*ONNX Runtime MatMul 2048 .*torch\.mm 4096/m);
     expect(run.stdout).toMatch(/^ {2}pytorch: torch [\d.a-z]+, CPU, \d+ threads; BLAS: \S+.*; oneDNN /m);
     // A plugged-in framework has no instruction set of the catalogue's: no share of a peak.
-    expect(run.stdout).toMatch(/^linear +1 +[\d.]+ +[\d.]+ +[\d.]+ +- +[\d.]+x/m);
+    expect(run.stdout).toMatch(/^linear +1 +[\d.]+ +[\d.]+ +\d+ +[\d.]+ +- +[\d.]+x/m);
     expect(run.stdout).toMatch(/vs pytorch/);
     expect(run.stdout).toMatch(/^pytorch differs from SPEC\.md:\n {2}- nn\.GRU is the reset-after GRU/m);
   }, 120_000);

@@ -45,6 +45,7 @@ def arguments():
     parser.add_argument("--warmup", type=int, default=2, help="untimed steps first")
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--threads", type=int, default=os.cpu_count(), help="intra-op threads (default: one per core)")
     parser.add_argument("--profile", action="store_true", help="profile the timed steps with torch.profiler")
     args = parser.parse_args()
     if args.steps < 1 or args.warmup < 0 or args.batch_size < 1:
@@ -166,10 +167,16 @@ def main():
         return
     from models import DEVIATIONS, build
 
-    torch.set_num_threads(os.cpu_count())
-    if args.probe:
-        # A product first: a BLAS loaded lazily shows once it has run.
+    torch.set_num_threads(args.threads)
+    # OpenBLAS's pthreads build keeps a pool of its own, one thread per core, whatever PyTorch's.
+    try:
+        from threadpoolctl import threadpool_limits
+
         torch.mm(torch.ones(64, 64), torch.ones(64, 64))
+        threadpool_limits(limits=args.threads, user_api="blas")
+    except ImportError:
+        pass
+    if args.probe:
         print(json.dumps({"status": "ok", "kind": "probe", "torch": torch.__version__, "threads": torch.get_num_threads(), "blas": blas_in_use(), "onednn": onednn(torch)}))
         return
     if args.peak:

@@ -21,7 +21,11 @@ export const VariantSchema = z.object({
   /** A registered framework, or "pytorch" for the reference. */
   framework: z.string(),
   stepsPerRun: z.number().int().positive().optional(),
-  /** The PyTorch reference: when it runs, every ratio is to it. */
+  /** Samples per step, when the bench varies it (--batch-size 32,64,...). */
+  batchSize: z.number().int().positive().optional(),
+  /** Threads of the backend, when the bench varies them (--threads 1,2). */
+  threads: z.number().int().positive().optional(),
+  /** The PyTorch reference: when it runs, every ratio is to it (at the same batch size and threads). */
   reference: z.boolean(),
 });
 
@@ -64,7 +68,11 @@ export const ModelBenchSchema = z.object({
   /** os.loadavg() before the first and after the last measurement of the model. */
   loadStart: z.array(nonNegative),
   loadEnd: z.array(nonNegative),
-  /** What the ratios are to: the reference when it ran, else the first variant that ran. */
+  /**
+   * What the ratios are to: the reference when it ran, else the first variant that ran; in a
+   * scaling bench each row's ratio is to the base of its own batch size and threads, and this is
+   * the first one's.
+   */
   base: VariantSchema.nullable(),
   rows: z.array(z.union([TimedRowSchema, MissingRowSchema])),
   profiles: z.array(ProfileOutcomeSchema),
@@ -99,6 +107,9 @@ export const BenchRecordSchema = z.object({
     steps: z.number().int().positive(),
     warmup: z.number().int().nonnegative(),
     batchSize: z.number().int().positive().nullable(),
+    /** Every batch size and thread count benched, when several were (a scaling bench). */
+    batchSizes: z.array(z.number().int().positive()).optional(),
+    threads: z.array(z.number().int().positive()).optional(),
     seed: z.number().int(),
   }),
   models: z.array(ModelBenchSchema),

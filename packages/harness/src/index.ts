@@ -19,3 +19,4 @@ export * from './bench.js';
 export * from './difference.js';
 export * from './bench-record.js';
 export * from './flops.js';
+export * from './threads.js';

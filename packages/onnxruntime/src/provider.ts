@@ -3,8 +3,7 @@
  * Runtime session options and the graph target they run (what onnx-graph may emit for them), and
  * that checks a provider can run here before any model is built.
  */
-import { availableParallelism } from 'node:os';
-import { BackendUnavailableError, type WebGpuAdapter } from '@rosetta/harness';
+import { BackendUnavailableError, threadCount, type WebGpuAdapter } from '@rosetta/harness';
 import { DEFAULT_TARGET, type Target } from '@rosetta/onnx-graph';
 import ort from 'onnxruntime-node';
 import { bindingDirectory, missingProviderLibraries, providerLoaderError } from './cuda-libraries.js';
@@ -35,15 +34,16 @@ export interface Provider {
 }
 
 /**
- * One intra-op thread per core: a training step is one long chain of large ops, so parallelism
- * inside each op is what pays; inter-op parallelism would only contend. ONNX Runtime's own log
- * stops at errors: every error it logs also comes back as the exception this code reports.
+ * One intra-op thread per core (threadCount: ROSETTA_THREADS overrides it): a training step is one
+ * long chain of large ops, so parallelism inside each op is what pays; inter-op parallelism would
+ * only contend. ONNX Runtime's own log stops at errors: every error it logs also comes back as the
+ * exception this code reports.
  */
 function commonOptions(): ort.InferenceSession.SessionOptions {
   return {
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
-    intraOpNumThreads: availableParallelism(),
+    intraOpNumThreads: threadCount(),
     interOpNumThreads: 1,
     logSeverityLevel: 3,
   };

@@ -2,7 +2,7 @@
  * TF.js on its WebAssembly backend (XNNPACK), made able to train the two SPEC models and
  * run on every core: training kernels in ./kernels, the threaded SIMD binary in Node
  * through ./threaded-simd-module.ts. ROSETTA_WASM_THREADS=off|1..8 overrides the thread
- * count (default: one per core).
+ * count (default: ROSETTA_THREADS, else one per core).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
@@ -40,7 +40,7 @@ export const framework: Framework = {
 /** The wasm backend with the threads of ROSETTA_WASM_THREADS (default: one per core). */
 async function start(): Promise<WasmRuntime> {
   try {
-    return await startWasm({ threads: threadsFromEnvironment(process.env['ROSETTA_WASM_THREADS']) });
+    return await startWasm({ threads: threadsFromEnvironment(process.env['ROSETTA_WASM_THREADS'] ?? process.env['ROSETTA_THREADS']) });
   } catch (error) {
     throw new BackendUnavailableError(`tfjs-wasm: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -52,11 +52,13 @@ export function modelTable(bench: ModelBench, top: number, peaks: readonly Peak[
     }
     backends.push(`  ${row.variant.label}: ${row.backend}`);
     const rate = rowRate(bench.model, row, peaks);
+    const batchSize = row.batchSize ?? MODEL_SPECS[bench.model].batchSize;
     cells.push([
       row.variant.label,
       String(row.stepsPerRun),
       ms(row.msPerStepMedian),
       ms(row.cpuMsPerStepMedian),
+      (batchSize / (row.msPerStepMedian / 1000)).toFixed(0),
       rate.gflops.toFixed(1),
       rate.share === null ? '-' : percent(rate.share),
       row.ratio === null ? '-' : `${row.ratio.toFixed(2)}x`,
@@ -67,9 +69,9 @@ export function modelTable(bench: ModelBench, top: number, peaks: readonly Peak[
   if (cells.length > 0) {
     lines.push(
       ...table(
-        ['framework', 'steps/run', 'ms/step', 'CPU ms/step', 'GFLOP/s', '% of peak', `vs ${base}`, 'per round', 'peak RSS'],
+        ['framework', 'steps/run', 'ms/step', 'CPU ms/step', 'samples/s', 'GFLOP/s', '% of peak', `vs ${base}`, 'per round', 'peak RSS'],
         cells,
-        [false, true, true, true, true, true, true, false, true],
+        [false, true, true, true, true, true, true, true, false, true],
       ),
       'backends:',
       ...backends,

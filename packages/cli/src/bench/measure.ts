@@ -15,6 +15,8 @@ export interface MeasureRequest {
   readonly framework: string;
   /** A profile (the framework's own profiler) instead of a timing. */
   readonly profile: boolean;
+  /** Threads for the backend (ROSETTA_THREADS in its process) or PyTorch; default: one per core. */
+  readonly threads?: number;
   readonly options: BenchOptions;
 }
 
@@ -36,7 +38,8 @@ function tail(output: string, lines = 20): string {
 
 /** Runs the measurement in a child Node process; its output is shown only if it fails. */
 export async function measureInChild(request: MeasureRequest, child = CHILD): Promise<BenchResult> {
-  return parseBenchResult(await inChild(request, `${request.framework} ${request.options.model}`, child), `the bench process of ${request.framework} ${request.options.model}`);
+  const env = request.threads === undefined ? process.env : { ...process.env, ROSETTA_THREADS: String(request.threads) };
+  return parseBenchResult(await inChild(request, `${request.framework} ${request.options.model}`, child, env), `the bench process of ${request.framework} ${request.options.model}`);
 }
 
 /** A framework's peak candidates, measured in a child Node process. */
@@ -47,9 +50,9 @@ export async function peakInChild(framework: string, child = CHILD): Promise<Pea
   return parsed.data;
 }
 
-function inChild(request: MeasureRequest | PeakRequest, what: string, child: string): Promise<unknown> {
+function inChild(request: MeasureRequest | PeakRequest, what: string, child: string, env: NodeJS.ProcessEnv = process.env): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const process = fork(child, [JSON.stringify(request)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    const process = fork(child, [JSON.stringify(request)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
     let output = '';
     process.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     process.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -89,6 +92,7 @@ export function measurePytorch(reference: PythonReference, request: MeasureReque
     '--warmup', String(options.warmup),
     ...(options.batchSize === undefined ? [] : ['--batch-size', String(options.batchSize)]),
     ...(options.seed === undefined ? [] : ['--seed', String(options.seed)]),
+    ...(request.threads === undefined ? [] : ['--threads', String(request.threads)]),
     ...(request.profile ? ['--profile'] : []),
   ];
   const unavailable = (reason: string): BenchResult => ({

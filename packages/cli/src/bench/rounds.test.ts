@@ -40,6 +40,25 @@ describe('variants', () => {
   });
 });
 
+describe('variants of a scaling bench', () => {
+  it('repeats the reference and the frameworks at each batch size and thread count, labelled', () => {
+    const list = variants({ frameworks: ['a'], reference: 'pytorch', referenceNote: 'reference BLAS', batchSizes: [32, 64], threads: [1, 2] });
+    expect(list.map((v) => v.label)).toEqual([
+      'pytorch (reference BLAS, batch 32, 1 thread)', 'a (batch 32, 1 thread)', 'pytorch (reference BLAS, batch 32, 2 threads)', 'a (batch 32, 2 threads)',
+      'pytorch (reference BLAS, batch 64, 1 thread)', 'a (batch 64, 1 thread)', 'pytorch (reference BLAS, batch 64, 2 threads)', 'a (batch 64, 2 threads)',
+    ]);
+    expect(list[1]).toEqual({ label: 'a (batch 32, 1 thread)', framework: 'a', reference: false, batchSize: 32, threads: 1 });
+  });
+
+  it('takes each ratio to the reference of the same batch size', async () => {
+    const list = variants({ frameworks: ['a'], reference: 'pytorch', batchSizes: [32, 64] });
+    const times = { 'pytorch (batch 32)': [[10]], 'a (batch 32)': [[5]], 'pytorch (batch 64)': [[40]], 'a (batch 64)': [[10]] };
+    const [bench] = await runBench({ ...plan, rounds: 1, models: ['cnn'], variants: list, measure: fake(times, []) });
+    expect(bench!.rows.map((row) => (row.status === 'ok' ? row.ratio : null))).toEqual([1, 0.5, 1, 0.25]);
+    expect(bench!.base!.label).toBe('pytorch (batch 32)');
+  });
+});
+
 describe('runBench', () => {
   it('alternates the reference with the backends, round by round, model by model', async () => {
     const calls: string[] = [];

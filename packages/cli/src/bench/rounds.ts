@@ -47,8 +47,16 @@ export async function runBench(plan: BenchPlan): Promise<ModelBench[]> {
       }
     }
     const ran = plan.variants.filter((v) => !missing.has(v));
-    const base = ran.find((v) => v.reference) ?? ran[0] ?? null;
-    const rows = plan.variants.map((v) => missing.get(v) ?? timedRow(v, timings.get(v)!, base === null ? [] : timings.get(base)!));
+    // A ratio compares like with like: the base of a variant's own batch size and threads.
+    const baseOf = (v: Variant): Variant | null => {
+      const group = ran.filter((r) => r.batchSize === v.batchSize && r.threads === v.threads);
+      return group.find((r) => r.reference) ?? group[0] ?? null;
+    };
+    const base = ran.length === 0 ? null : baseOf(ran[0]!);
+    const rows = plan.variants.map((v) => {
+      const b = baseOf(v);
+      return missing.get(v) ?? timedRow(v, timings.get(v)!, b === null ? [] : timings.get(b)!);
+    });
     const profiles: ProfileOutcome[] = [];
     if (plan.profile) {
       for (const variant of ran) {
@@ -98,14 +106,38 @@ function timedRow(variant: Variant, rounds: readonly (BenchTiming | undefined)[]
 }
 
 /**
- * The variants of the command line: the reference first (labelled as its probe found it, e.g.
+ * The variants of the command line: for each batch size and thread count asked for (a scaling
+ * bench; neither by default), the reference first (with what its probe found, e.g.
  * "pytorch (reference BLAS)"), then each framework at each steps-per-run.
  */
-export function variants(options: { frameworks: readonly string[]; stepsPerRun?: readonly number[]; reference?: 'pytorch'; referenceLabel?: string }): Variant[] {
-  const list: Variant[] = options.reference === undefined ? [] : [{ label: options.referenceLabel ?? 'pytorch', framework: 'pytorch', reference: true }];
-  for (const framework of options.frameworks) {
-    if (options.stepsPerRun === undefined) list.push({ label: framework, framework, reference: false });
-    else for (const k of options.stepsPerRun) list.push({ label: `${framework} (${k}/run)`, framework, stepsPerRun: k, reference: false });
+export function variants(options: {
+  frameworks: readonly string[];
+  stepsPerRun?: readonly number[];
+  reference?: 'pytorch';
+  /** What the reference's label adds, e.g. "reference BLAS". */
+  referenceNote?: string;
+  batchSizes?: readonly number[];
+  threads?: readonly number[];
+}): Variant[] {
+  const list: Variant[] = [];
+  for (const batchSize of options.batchSizes ?? [undefined]) {
+    for (const threads of options.threads ?? [undefined]) {
+      const config = {
+        ...(batchSize === undefined ? {} : { batchSize }),
+        ...(threads === undefined ? {} : { threads }),
+      };
+      const label = (name: string, ...parts: string[]) => {
+        const all = [...parts, ...(batchSize === undefined ? [] : [`batch ${batchSize}`]), ...(threads === undefined ? [] : [`${threads} thread${threads === 1 ? '' : 's'}`])];
+        return all.length === 0 ? name : `${name} (${all.join(', ')})`;
+      };
+      if (options.reference !== undefined) {
+        list.push({ label: label('pytorch', ...(options.referenceNote === undefined ? [] : [options.referenceNote])), framework: 'pytorch', reference: true, ...config });
+      }
+      for (const framework of options.frameworks) {
+        if (options.stepsPerRun === undefined) list.push({ label: label(framework), framework, reference: false, ...config });
+        else for (const k of options.stepsPerRun) list.push({ label: label(framework, `${k}/run`), framework, stepsPerRun: k, reference: false, ...config });
+      }
+    }
   }
   return list;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nameList } from '../options.js';
-import { benchCommand, stepsPerRunList } from './bench.js';
+import { benchCommand, positiveIntegerList } from './bench.js';
 
 /** The options commander hands to the action, without running it. */
 function parse(...args: string[]): Record<string, unknown> {
@@ -17,17 +17,18 @@ describe('rosetta bench options', () => {
   it('has defaults for everything but the frameworks', () => {
     expect(parse('--framework', 'tfjs-wasm,onnxruntime-cpu')).toEqual({
       framework: ['tfjs-wasm', 'onnxruntime-cpu'], model: ['cnn', 'rnn'], steps: 16, warmup: 16, rounds: 3, seed: 42,
-      python: 'python3', profile: false, top: 15,
+      python: 'python3', allowReferenceBlas: false, profile: false, top: 15,
     });
   });
 
   it('reads every option', () => {
     expect(
-      parse('--framework', 'onnxruntime-cpu', '--model', 'rnn', '--steps', '8', '--warmup', '0', '--rounds', '1', '--batch-size', '16',
-        '--seed', '7', '--steps-per-run', '1,8', '--reference', 'pytorch', '--python', '/usr/bin/python3', '--profile', '--top', '5'),
+      parse('--framework', 'onnxruntime-cpu', '--model', 'rnn', '--steps', '8', '--warmup', '0', '--rounds', '1', '--batch-size', '16,32',
+        '--threads', '1,2', '--seed', '7', '--steps-per-run', '1,8', '--reference', 'pytorch', '--python', '/usr/bin/python3',
+        '--allow-reference-blas', '--profile', '--top', '5'),
     ).toEqual({
-      framework: ['onnxruntime-cpu'], model: ['rnn'], steps: 8, warmup: 0, rounds: 1, batchSize: 16, seed: 7, stepsPerRun: [1, 8],
-      reference: 'pytorch', python: '/usr/bin/python3', profile: true, top: 5,
+      framework: ['onnxruntime-cpu'], model: ['rnn'], steps: 8, warmup: 0, rounds: 1, batchSize: [16, 32], threads: [1, 2], seed: 7, stepsPerRun: [1, 8],
+      reference: 'pytorch', python: '/usr/bin/python3', allowReferenceBlas: true, profile: true, top: 5,
     });
   });
 
@@ -41,7 +42,7 @@ describe('rosetta bench options', () => {
   it('splits lists, without repeats', () => {
     expect(nameList(' a, b,a ')).toEqual(['a', 'b']);
     expect(() => nameList(' , ')).toThrow('expected one or more comma-separated names');
-    expect(stepsPerRunList('8,1,8')).toEqual([8, 1]);
-    expect(() => stepsPerRunList('1,0')).toThrow('expected a positive integer, got "0"');
+    expect(positiveIntegerList('8,1,8')).toEqual([8, 1]);
+    expect(() => positiveIntegerList('1,0')).toThrow('expected a positive integer, got "0"');
   });
 });

@@ -24,7 +24,8 @@ interface BenchCommandOptions {
   steps: number;
   warmup: number;
   rounds: number;
-  batchSize?: number;
+  batchSize?: number[];
+  threads?: number[];
   seed: number;
   stepsPerRun?: number[];
   reference?: 'pytorch';
@@ -35,8 +36,8 @@ interface BenchCommandOptions {
   out?: string;
 }
 
-/** "8" or "1,8": steps per device call to bench each framework at. */
-export function stepsPerRunList(value: string): number[] {
+/** "8" or "1,8": a comma-separated list of positive integers, in order, without repeats. */
+export function positiveIntegerList(value: string): number[] {
   return [...new Set(value.split(',').map((item) => positiveInteger(item.trim())))];
 }
 
@@ -52,28 +53,30 @@ async function bench(options: BenchCommandOptions): Promise<void> {
   const machine = options.out === undefined ? null : await captureMachine(new Date());
   const reference: PythonReference = { python: options.python, script: referenceScript() };
   const measure: Measure = (variant, model, profile) => {
+    const batchSize = variant.batchSize ?? options.batchSize?.[0];
     const request = {
       framework: variant.framework,
       profile,
+      ...(variant.threads === undefined ? {} : { threads: variant.threads }),
       options: {
         model,
         steps: options.steps,
         warmup: options.warmup,
         seed: options.seed,
-        ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+        ...(batchSize === undefined ? {} : { batchSize }),
         ...(variant.stepsPerRun === undefined ? {} : { stepsPerRun: variant.stepsPerRun }),
       },
     };
     return variant.reference ? measurePytorch(reference, request) : measureInChild(request);
   };
   // PyTorch on netlib's reference BLAS is 2-5x slower than on an optimised one: refused unless asked for, then labelled.
-  let referenceLabel: string | undefined;
+  let referenceNote: string | undefined;
   if (options.reference === 'pytorch') {
     const probe = await probePytorch(reference);
     if (probe !== null) {
       if (probe.blas.name === 'reference') {
         if (!options.allowReferenceBlas) throw new Error(referenceBlasRefusal(options.python, probe.blas));
-        referenceLabel = 'pytorch (reference BLAS)';
+        referenceNote = 'reference BLAS';
       }
       const blas = [probe.blas.name, probe.blas.version, probe.blas.kernel && `${probe.blas.kernel} kernel`, probe.blas.threads && `${probe.blas.threads} threads`].filter(Boolean).join(', ');
       console.log(`pytorch: torch ${probe.torch}, ${probe.threads} threads; BLAS: ${blas}; oneDNN ${probe.onednn.version ?? '?'} ${probe.onednn.enabled ? 'on' : 'off'}`);
@@ -83,12 +86,14 @@ async function bench(options: BenchCommandOptions): Promise<void> {
     frameworks: options.framework,
     ...(options.stepsPerRun === undefined ? {} : { stepsPerRun: options.stepsPerRun }),
     ...(options.reference === undefined ? {} : { reference: options.reference }),
-    ...(referenceLabel === undefined ? {} : { referenceLabel }),
+    ...(referenceNote === undefined ? {} : { referenceNote }),
+    ...(options.batchSize === undefined || options.batchSize.length < 2 ? {} : { batchSizes: options.batchSize }),
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
   });
 
   console.log(
     `bench: ${options.model.join(', ')}; ${list.map((v) => v.label).join(', ')}; ${options.rounds} round(s) of ` +
-      `${options.warmup} warm-up + ${options.steps} timed steps each, in whole device calls, batch ${options.batchSize ?? 'SPEC.md (64)'}, ` +
+      `${options.warmup} warm-up + ${options.steps} timed steps each, in whole device calls, batch ${options.batchSize?.join(', ') ?? 'SPEC.md (64)'}, ` +
       'the shared iterator over synthetic data of the real shapes, dropout on; each measurement in its own process',
   );
   const results = await runBench({
@@ -123,7 +128,15 @@ async function bench(options: BenchCommandOptions): Promise<void> {
   await writeBenchRecord(options.out, {
     command: ['rosetta', ...process.argv.slice(2)].join(' '),
     machine,
-    settings: { rounds, steps, warmup, batchSize: options.batchSize ?? null, seed },
+    settings: {
+      rounds,
+      steps,
+      warmup,
+      batchSize: options.batchSize?.length === 1 ? options.batchSize[0]! : null,
+      ...(options.batchSize !== undefined && options.batchSize.length > 1 ? { batchSizes: options.batchSize } : {}),
+      ...(options.threads === undefined ? {} : { threads: options.threads }),
+      seed,
+    },
     models: results,
     peaks,
   });
@@ -143,9 +156,10 @@ export function benchCommand(): Command {
     .option('--steps <n>', 'timed steps per round, rounded up to whole device calls', positiveInteger, 16)
     .option('--warmup <n>', 'untimed steps first, rounded up to whole device calls (compilation, allocator growth, the first calls\' fresh output buffers)', nonNegativeInteger, 16)
     .option('--rounds <n>', 'measurements of every framework, interleaved', positiveInteger, 3)
-    .option('--batch-size <n>', 'batch size [SPEC.md: 64]', positiveInteger)
+    .option('--batch-size <n,...>', 'batch size [SPEC.md: 64]; several (e.g. 32,64,128,256) bench each, for how cost grows with the work', positiveIntegerList)
+    .option('--threads <n,...>', 'threads of each backend and of PyTorch (e.g. 1,2); default: one per core', positiveIntegerList)
     .option('--seed <s>', 'seed of the synthetic data, its order and the initial weights', integer, 42)
-    .option('--steps-per-run <k,...>', 'bench each framework at these steps per device call (ONNX Runtime), e.g. 1,8', stepsPerRunList)
+    .option('--steps-per-run <k,...>', 'bench each framework at these steps per device call (ONNX Runtime), e.g. 1,8', positiveIntegerList)
     .addOption(new Option('--reference <name>', 'time a reference implementation in the same rounds').choices(['pytorch']))
     .option('--python <path>', 'the Python of --reference pytorch', 'python3')
     .option('--allow-reference-blas', "time a PyTorch that runs on netlib's reference BLAS (refused otherwise: 2-5x slower than an optimised BLAS); its ratios are labelled", false)
