@@ -20,3 +20,4 @@ export * from './difference.js';
 export * from './bench-record.js';
 export * from './flops.js';
 export * from './threads.js';
+export * from './bench-rate.js';

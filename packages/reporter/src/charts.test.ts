@@ -1,7 +1,8 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { analyse } from './analysis.js';
-import { renderCharts } from './charts.js';
+import { sampleBenchRecord } from '@rosetta/harness/testing';
+import { renderCharts, renderScalingChart } from './charts.js';
 import { AGREEING_RUNS, fixtureResult, fixtureSets } from './testing/fixtures.js';
 
 describe('renderCharts', () => {
@@ -27,5 +28,19 @@ describe('renderCharts', () => {
     expect(time!.svg).not.toContain('tfjs-webgpu');
     expect(time!.svg).toContain('framework: tfjs-wasm on fixture-cpu-2-cores');
     expect(loss!.svg).toContain('tfjs-webgpu on llvmpipe');
+  });
+
+  it('draws a scaling bench: samples per second against batch size per backend, under the peak\'s ceiling', async () => {
+    const record = sampleBenchRecord();
+    const model = record.models[0]!;
+    const row = model.rows[0]!;
+    if (row.status !== 'ok') throw new Error('the sample\'s first row is ok');
+    const scaled = [32, 64].map((batchSize) => ({ ...row, variant: { ...row.variant, label: `pytorch (batch ${batchSize})`, batchSize }, batchSize, msPerStepMedian: batchSize * 10 }));
+    const scaling = { ...record, settings: { ...record.settings, batchSizes: [32, 64] }, models: [{ ...model, rows: scaled }] };
+    const chart = await renderScalingChart(scaling, 'results/bench/x.scaling.svg');
+    expect(XMLValidator.validate(chart!.svg)).toBe(true);
+    expect(chart!.svg).toContain('>pytorch<');
+    expect(chart!.svg).toContain('native code peak');
+    expect(await renderScalingChart(record, 'unused.svg')).toBeNull();
   });
 });

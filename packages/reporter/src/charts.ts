@@ -7,6 +7,7 @@
  */
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { rowRate, trainingStepFlops, type BenchRecord } from '@rosetta/harness';
 import type { Analysis } from './analysis.js';
 import { integer } from './format.js';
 
@@ -105,4 +106,56 @@ export async function renderCharts(analysis: Analysis): Promise<Chart[]> {
     { file: 'training-time.svg', title: 'Training time per backend', svg: await renderSvg(trainingTimeSpec(analysis)) },
     { file: 'loss-per-epoch.svg', title: 'Training loss per epoch', svg: await renderSvg(lossSpec(analysis)) },
   ];
+}
+
+/**
+ * How cost grows with the work (a scaling bench, `rosetta bench --batch-size 32,64,...`): samples
+ * per second against batch size, one line per backend and thread count, under the ceiling each
+ * instruction set's peak allows (its GFLOP/s over the FLOPs one sample costs). One panel per model.
+ */
+export async function renderScalingChart(record: BenchRecord, file: string): Promise<Chart | null> {
+  if (record.settings.batchSizes === undefined) return null;
+  const names = { native: 'native code', webassembly: 'WebAssembly' } as const;
+  const points = record.models.flatMap((m) =>
+    m.rows.flatMap((row) => {
+      if (row.status !== 'ok' || row.variant.batchSize === undefined) return [];
+      const threads = row.variant.threads === undefined ? '' : `, ${row.variant.threads} thread${row.variant.threads === 1 ? '' : 's'}`;
+      const rate = rowRate(m.model, row, record.peaks ?? []);
+      return [{ model: m.model, backend: `${row.variant.framework}${threads}`, batch: row.variant.batchSize, samples: rate.samplesPerSecond }];
+    }),
+  );
+  const ceilings = record.models.flatMap((m) =>
+    (record.peaks ?? []).map((peak) => ({ model: m.model, ceiling: `${names[peak.arithmetic]} peak`, samples: (peak.gflops * 1e9) / trainingStepFlops(m.model, 1) })),
+  );
+  const spec: TopLevelSpec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: {
+      text: 'Samples per second against batch size',
+      subtitle: `rosetta bench, median step of each; dashed: what each instruction set's measured peak allows (${record.machine.cpu.model}, ${record.machine.cpu.cores} cores)`,
+      anchor: 'start',
+    },
+    hconcat: record.models.map((m) => ({
+      title: { text: m.model === 'cnn' ? 'CNN' : 'GRU', anchor: 'start', fontSize: 13 },
+      width: 300,
+      height: 240,
+      layer: [
+        {
+          data: { values: points.filter((p) => p.model === m.model) },
+          mark: { type: 'line', point: true },
+          encoding: {
+            x: { field: 'batch', type: 'quantitative', title: 'batch size', scale: { type: 'log', base: 2 } },
+            y: { field: 'samples', type: 'quantitative', title: 'samples per second' },
+            color: { field: 'backend', type: 'nominal', title: 'backend' },
+          },
+        },
+        {
+          data: { values: ceilings.filter((c) => c.model === m.model) },
+          mark: { type: 'rule', strokeDash: [6, 4] },
+          encoding: { y: { field: 'samples', type: 'quantitative' }, color: { field: 'ceiling', type: 'nominal', title: 'ceiling' } },
+        },
+      ],
+      resolve: { scale: { color: 'independent' } },
+    })),
+  };
+  return { file, title: 'Samples per second against batch size', svg: await renderSvg(spec) };
 }

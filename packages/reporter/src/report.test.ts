@@ -179,8 +179,13 @@ describe('runReport failures', () => {
     expect(section).not.toContain('old bench');
     expect(section.indexOf('[results/bench/b.json](results/bench/b.json), 2026-12-04 10:00 UTC')).toBeLessThan(section.indexOf('[results/bench/a.json](results/bench/a.json), 2026-12-03 00:36 UTC'));
     expect(section).toContain('`rosetta bench --framework fast --reference pytorch --out results/bench/m.json` on AMD EPYC (2 cores, 24 GiB)');
-    expect(section).toContain('| model | load (1 min), start → end | pytorch | fast | gpu |');
-    expect(section).toContain('| cnn | 0.78 → 1.88 | 600 ms, 1.00×, 477 MiB | 150 ms, **0.25×** (0.25× / 0.25×), 477 MiB | unavailable |');
+    expect(section).toContain('load average (1 min) cnn 0.78 → 1.88.');
+    expect(section).toContain('Peaks measured in the same run: native code **200 GFLOP/s** (MatMul 4096 x 4096 x 4096).');
+    expect(section).toContain('| model | framework | ms/step | samples/s | GFLOP/s | % of peak | vs base (per round) | peak RSS |');
+    // 23.7 GFLOP per CNN step of 64 in 600 ms: 40 GFLOP/s, a fifth of the native peak; the plugged-in framework has no peak.
+    expect(section).toContain('| cnn | pytorch | 600 ms | 107 | 40 | 20 % | 1.00× | 477 MiB |');
+    expect(section).toContain('| cnn | fast | 150 ms | 427 | 158 | — | **0.25×** (0.25× / 0.25×) | 477 MiB |');
+    expect(section).toContain('| cnn | gpu | unavailable |');
     // The rest of the README, and the results tables, as before.
     expect(text).toContain('Hand-written text after the section.');
     await writeFile(join(ws.resultsDir, 'bench', 'c.json'), '{ "format": "rosetta-bench" }');

@@ -8,8 +8,8 @@ import { dirname, join, relative, sep } from 'node:path';
 import { writeFileAtomic } from '@rosetta/data';
 import { FRAMEWORKS, type ModelName } from '@rosetta/harness';
 import { analyse, MODELS, type Analysis } from './analysis.js';
-import { BENCH_SECTION, readBenchRecords, renderBenchSection } from './bench-table.js';
-import { renderCharts, type Chart } from './charts.js';
+import { BENCH_SECTION, readBenchRecords, renderBenchSection, scalingChartFile } from './bench-table.js';
+import { renderCharts, renderScalingChart, type Chart } from './charts.js';
 import { FAMILIES, type FrameworkFamily } from './families.js';
 import { notebookProblems } from './nbformat-schema.js';
 import { renderNotebookIndex } from './notebook-index.js';
@@ -164,10 +164,12 @@ export async function runReport(options: ReportOptions): Promise<ReportOutcome> 
 
   const analysis = analyse(sets);
   const charts = await renderCharts(analysis);
+  const scalingCharts = (await Promise.all(benches.map((bench) => renderScalingChart(bench.record, scalingChartFile(bench.file))))).filter((c) => c !== null);
   const chartMarkdown = (fromDir: string) => charts.map((chart) => `![${chart.title}](${link(fromDir, join(outDir, chart.file))})`).join('\n\n');
 
   const outputs = new Map<string, string>();
   for (const chart of charts) outputs.set(join(outDir, chart.file), chart.svg);
+  for (const chart of scalingCharts) outputs.set(chart.file, chart.svg);
   outputs.set(
     join(outDir, 'README.md'),
     resultsPage(renderTables(analysis, 2), chartMarkdown(outDir), analysis.disagreements, link(outDir, join(notebooksDir, 'side-by-side.md'))),

@@ -1,6 +1,5 @@
 /** What `rosetta bench` prints: a line per measurement as it comes, then a table per model. */
-import { MODEL_SPECS, trainingStepFlops, type BenchResult, type ModelBench, type ModelName, type Peak, type ProfileOutcome, type TimedRow, type Variant } from '@rosetta/harness';
-import { arithmeticOf } from './peaks.js';
+import { rowRate, type BenchResult, type ModelBench, type ModelName, type Peak, type ProfileOutcome, type Variant } from '@rosetta/harness';
 
 const ms = (value: number): string => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
 const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
@@ -26,16 +25,6 @@ function table(header: readonly string[], rows: readonly (readonly string[])[], 
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 }
 
-/**
- * A row's arithmetic rate, the model's FLOPs per step (harness flops.ts) over its median step, and
- * that as a share of its instruction set's peak when one was measured.
- */
-export function rowRate(model: ModelName, row: TimedRow, peaks: readonly Peak[]): { gflops: number; share: number | null } {
-  const gflops = trainingStepFlops(model, row.batchSize ?? MODEL_SPECS[model].batchSize) / (row.msPerStepMedian / 1000) / 1e9;
-  const peak = peaks.find((p) => p.arithmetic === arithmeticOf(row.variant));
-  return { gflops, share: peak === undefined ? null : gflops / peak.gflops };
-}
-
 export function modelTable(bench: ModelBench, top: number, peaks: readonly Peak[] = []): string[] {
   const base = bench.base?.label ?? 'the first';
   const lines = [
@@ -52,13 +41,12 @@ export function modelTable(bench: ModelBench, top: number, peaks: readonly Peak[
     }
     backends.push(`  ${row.variant.label}: ${row.backend}`);
     const rate = rowRate(bench.model, row, peaks);
-    const batchSize = row.batchSize ?? MODEL_SPECS[bench.model].batchSize;
     cells.push([
       row.variant.label,
       String(row.stepsPerRun),
       ms(row.msPerStepMedian),
       ms(row.cpuMsPerStepMedian),
-      (batchSize / (row.msPerStepMedian / 1000)).toFixed(0),
+      rate.samplesPerSecond.toFixed(0),
       rate.gflops.toFixed(1),
       rate.share === null ? '-' : percent(rate.share),
       row.ratio === null ? '-' : `${row.ratio.toFixed(2)}x`,

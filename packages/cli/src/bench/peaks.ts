@@ -4,16 +4,7 @@
  * provider for native code, XNNPACK through tfjs-wasm for WebAssembly) and, for native code, the
  * BLAS the PyTorch reference loaded. A row's GFLOP/s is set against its instruction set's peak.
  */
-import { catalogueEntry, FRAMEWORKS, type Peak, type PeakCandidate, type Variant } from '@rosetta/harness';
-
-export type Arithmetic = Peak['arithmetic'];
-
-/** The instruction set a bench row's arithmetic runs on; null where no peak applies (JavaScript, GPUs, plugins). */
-export function arithmeticOf(variant: Variant): Arithmetic | null {
-  if (variant.reference) return 'native';
-  const arithmetic = catalogueEntry(variant.framework)?.arithmetic;
-  return arithmetic === 'native' || arithmetic === 'webassembly' ? arithmetic : null;
-}
+import { arithmeticOf, FRAMEWORKS, type Arithmetic, type Peak, type PeakCandidate, type Variant } from '@rosetta/harness';
 
 export interface PeakSources {
   /** A framework's candidates, measured in a process of its own. */

@@ -24,5 +24,6 @@ export function sampleBenchRecord(): BenchRecord {
       rows: [row('pytorch', 600, 1), row('fast', 150, 0.25), { status: 'unavailable', variant: variant('gpu'), reason: 'no GPU' }],
       profiles: [],
     }],
+    peaks: [{ arithmetic: 'native', gflops: 200, what: 'MatMul 4096 x 4096 x 4096', candidates: [{ what: 'MatMul 4096 x 4096 x 4096', gflops: 200 }] }],
   };
 }
