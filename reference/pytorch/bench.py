@@ -45,7 +45,7 @@ def arguments():
     parser.add_argument("--warmup", type=int, default=2, help="untimed steps first")
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--threads", type=int, default=os.cpu_count(), help="intra-op threads (default: one per core)")
+    parser.add_argument("--threads", type=int, default=os.cpu_count(), help="threads for the CNN's intra-op pool or the GRU's BLAS, the other pool one (default: one per core)")
     parser.add_argument("--profile", action="store_true", help="profile the timed steps with torch.profiler")
     args = parser.parse_args()
     if args.steps < 1 or args.warmup < 0 or args.batch_size < 1:
@@ -59,6 +59,26 @@ def peak_rss_bytes():
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     # Linux reports kilobytes, macOS bytes.
     return rss if sys.platform == "darwin" else rss * 1024
+
+
+def set_threads(torch, model, threads):
+    """PyTorch at its best on the machine's cores: its own pool (OpenMP, which runs oneDNN's
+    convolutions and the elementwise ops) or OpenBLAS's (the matrix products) gets the threads,
+    the other one, so that two pools never contend for the same cores. OpenBLAS's pthreads build
+    keeps a pool of its own, one thread per core, whatever torch.set_num_threads says. Measured on
+    2 cores (ms per step, three runs each, README "Performance"): the CNN took 336-369 with 2
+    intra-op threads and 1 BLAS thread, 382-469 with 2 and 2, 504-599 with 1 intra-op thread; the
+    GRU 135-177 with 1 intra-op thread and 2 BLAS threads, 158-235 with 2 and 1, 265-405 with 2
+    and 2. Without a model (--probe, --peak), the BLAS gets them."""
+    intra, blas = (threads, 1) if model == "cnn" else (1, threads)
+    torch.set_num_threads(intra)
+    try:
+        from threadpoolctl import threadpool_limits
+
+        torch.mm(torch.ones(64, 64), torch.ones(64, 64))
+        threadpool_limits(limits=blas, user_api="blas")
+    except ImportError:
+        pass
 
 
 def short_path(path):
@@ -128,7 +148,7 @@ def blas_peak(torch):
             start = time.perf_counter()
             torch.mm(a, b)
             seconds.append(time.perf_counter() - start)
-        candidates.append({"what": f"torch.mm {n} x {n} x {n} through {library}, {torch.get_num_threads()} threads", "gflops": 2 * n**3 / statistics.median(seconds) / 1e9})
+        candidates.append({"what": f"torch.mm {n} x {n} x {n} through {library}", "gflops": 2 * n**3 / statistics.median(seconds) / 1e9})
     return candidates
 
 
@@ -167,15 +187,7 @@ def main():
         return
     from models import DEVIATIONS, build
 
-    torch.set_num_threads(args.threads)
-    # OpenBLAS's pthreads build keeps a pool of its own, one thread per core, whatever PyTorch's.
-    try:
-        from threadpoolctl import threadpool_limits
-
-        torch.mm(torch.ones(64, 64), torch.ones(64, 64))
-        threadpool_limits(limits=args.threads, user_api="blas")
-    except ImportError:
-        pass
+    set_threads(torch, args.model, args.threads)
     if args.probe:
         print(json.dumps({"status": "ok", "kind": "probe", "torch": torch.__version__, "threads": torch.get_num_threads(), "blas": blas_in_use(), "onednn": onednn(torch)}))
         return
@@ -219,7 +231,7 @@ def main():
         "framework": "pytorch",
         "model": args.model,
         "backend": (
-            f"torch {torch.__version__}, CPU, {torch.get_num_threads()} threads; BLAS: {describe_blas(library)}; "
+            f"torch {torch.__version__}, CPU, {torch.get_num_threads()} intra-op thread{'s' if torch.get_num_threads() > 1 else ''}; BLAS: {describe_blas(library)}; "
             f"oneDNN {dnn['version'] or '?'} {'on' if dnn['enabled'] else 'off'}"
         ),
         "blas": library,

@@ -79,7 +79,7 @@ async function bench(options: BenchCommandOptions): Promise<void> {
         referenceNote = 'reference BLAS';
       }
       const blas = [probe.blas.name, probe.blas.version, probe.blas.kernel && `${probe.blas.kernel} kernel`, probe.blas.threads && `${probe.blas.threads} threads`].filter(Boolean).join(', ');
-      console.log(`pytorch: torch ${probe.torch}, ${probe.threads} threads; BLAS: ${blas}; oneDNN ${probe.onednn.version ?? '?'} ${probe.onednn.enabled ? 'on' : 'off'}`);
+      console.log(`pytorch: torch ${probe.torch}; BLAS: ${blas}; oneDNN ${probe.onednn.version ?? '?'} ${probe.onednn.enabled ? 'on' : 'off'}`);
     }
   }
   const list = variants({
