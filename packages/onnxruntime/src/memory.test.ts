@@ -24,7 +24,7 @@ describe('onnxruntime-cpu memory over epochs', () => {
     // Transient peaks move the RSS of single epochs by tens of MB, so halves are compared by
     // their medians: a leak of every run's outputs would add 4 epochs' worth between them.
     const program = buildProgram({ model, weights: initialWeights(model, 1), seed: 1, dropout: true, batchSize: BATCH });
-    const stateBytes = program.state.reduce((sum, s) => sum + s.data.byteLength, 0);
+    const stateBytes = program.initialState().reduce((sum, s) => sum + s.data.byteLength, 0);
     const rss = epochs.map((e) => e.memory.rss);
     const half = EPOCHS / 2;
     expect(median(rss.slice(half)) - median(rss.slice(0, half))).toBeLessThan(3 * stateBytes);

@@ -35,8 +35,12 @@ export interface TrainingProgram {
   inference(batchSize: number): Uint8Array;
   /** The evaluation graph for batches of `batchSize` (x, y, parameters -> accuracy), built when asked for. */
   evaluation(batchSize: number): Uint8Array;
-  /** Initial values of every state tensor: parameters first, then optimiser slots and scalars, and the step count. */
-  readonly state: readonly StateTensor[];
+  /**
+   * Fresh initial values of every state tensor: parameters first, then optimiser slots and
+   * scalars, and the step count. Made on each call and kept by nobody here: after the first run
+   * the trainer's state is the run's outputs, and the initial copies (45 MB for the GRU) are free.
+   */
+  initialState(): StateTensor[];
   /** The inference graph with the given parameters baked in as initialisers: a plain model file. */
   exportInference(weights: ReadonlyMap<string, WeightTensor>): Uint8Array;
 }

@@ -39,7 +39,7 @@ describe('OrtModel', () => {
     expect(chunkedLosses).toHaveLength(5);
     expect(firstMismatch(chunkedLosses, singleLosses, 0, 1e-6)).toBe(-1);
     const [chunkedState, singleState] = [await chunked.stateTensors(), await single.stateTensors()];
-    for (const state of program.state) {
+    for (const state of program.initialState()) {
       expect(firstMismatch(chunkedState.get(state.name)!.data, singleState.get(state.name)!.data, 1e-9, 1e-5), state.name).toBe(-1);
     }
     single.dispose();
@@ -94,7 +94,7 @@ describe('OrtModel', () => {
         x: new ort.Tensor('float32', batch.x as Float32Array, [1, ...batch.shape]),
         y: new ort.Tensor('int32', batch.y, [1, BATCH]),
       };
-      for (const s of program.state) feeds[s.name] = new ort.Tensor('float32', s.data, s.shape);
+      for (const s of program.initialState()) feeds[s.name] = new ort.Tensor('float32', s.data, s.shape);
       // The same state and batch twice: only the dropout masks can differ.
       const losses = [];
       for (let run = 0; run < 2; run++) losses.push((await session.run(feeds))[program.names.loss]!.data[0] as number);

@@ -177,7 +177,8 @@ export class OrtModel implements TrainableModel {
     const k = options.stepsPerRun;
     if (!Number.isInteger(k) || k < 1) throw new Error(`onnxruntime: stepsPerRun must be a positive integer, got ${k}`);
     const profiler = options.profile ? await OrtProfiler.create() : null;
-    const sessionOptions = trainingOptions(provider, program.names, program.state);
+    const state = program.initialState();
+    const sessionOptions = trainingOptions(provider, program.names, state);
     const training = (name: string) => profiler?.sessionOptions(sessionOptions, name) ?? sessionOptions;
     const step = await ort.InferenceSession.create(program.training(1), training('step'));
     // The Loop's trip count is part of the chunk graph; an epoch's last, shorter chunk runs
@@ -186,9 +187,9 @@ export class OrtModel implements TrainableModel {
     const inference = new SessionsBySize((size) => program.inference(size), provider.options);
     const evaluation = new SessionsBySize((size) => program.evaluation(size), provider.options);
     await Promise.all([inference.get(program.batchSize), evaluation.get(program.batchSize)]);
-    const readback = provider.stateOnDevice ? await ort.InferenceSession.create(readbackGraph(program.state), provider.options) : null;
+    const readback = provider.stateOnDevice ? await ort.InferenceSession.create(readbackGraph(state), provider.options) : null;
     const tensors: Feeds = {};
-    for (const s of program.state) tensors[s.name] = new ort.Tensor('float32', s.data.slice(), s.shape);
+    for (const s of state) tensors[s.name] = new ort.Tensor('float32', s.data, s.shape);
     return new OrtModel(program, steps, step, chunk, k, inference, evaluation, { names: program.names, tensors }, profiler, readback);
   }
 

@@ -61,9 +61,9 @@ function training(def: ModelDefinition, stepsPerRun: number): { graph: Graph; na
   });
 }
 
-/** Parameters at their initial values, optimiser slots and the step count at zero, the optimiser's scalars at their initial values. */
+/** Parameters at their initial values (copies), optimiser slots and the step count at zero, the optimiser's scalars at their initial values. */
 function initialState(def: ModelDefinition, names: TrainingNames): StateTensor[] {
-  const params = [...def.weights].map(([name, w]) => ({ name, shape: w.shape, data: w.data }));
+  const params = [...def.weights].map(([name, w]) => ({ name, shape: w.shape, data: w.data.slice() }));
   const slots = names.slots.flatMap((slot) => slot.map((name, i) => ({ name, shape: params[i]!.shape, data: new Float32Array(params[i]!.data.length) })));
   const scalars = def.optimizer.scalars.map(({ name, initial }) => ({ name, shape: [], data: Float32Array.of(initial) }));
   return [...params, ...slots, ...scalars, { name: names.step, shape: [], data: new Float32Array(1) }];
@@ -112,7 +112,7 @@ export function compileProgram(def: ModelDefinition): TrainingProgram {
     training: (stepsPerRun) => serializeModel(stepsPerRun === 1 ? step.graph : training(def, stepsPerRun).graph),
     inference: (batchSize) => inferenceGraph(def, batchSize),
     evaluation: (batchSize) => inferenceGraph(def, batchSize, true),
-    state: initialState(def, step.names),
+    initialState: () => initialState(def, step.names),
     exportInference: (weights) => exportedGraph(def, weights),
   };
 }

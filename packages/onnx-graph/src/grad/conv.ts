@@ -4,7 +4,8 @@ import { constant } from '../ops/constants.js';
 import { matMul } from '../ops/linalg.js';
 import { reduceSum } from '../ops/reduce.js';
 import { conv, convTranspose, type ConvOptions } from '../ops/nn.js';
-import { reshape, reverse, transpose } from '../ops/shape-ops.js';
+import { sum } from '../ops/elementwise.js';
+import { reshape, reverse, split, transpose } from '../ops/shape-ops.js';
 
 /** A group-1 convolution's geometry: what both gradient halves need besides the tensors. */
 export type ConvGeometry = Required<Omit<ConvOptions, 'group'>>;
@@ -43,12 +44,21 @@ function windowKernel(w: Tensor): Tensor {
 }
 
 /**
+ * The most bytes the windows of one chunk of images may take: the windows of a whole batch are the
+ * largest tensor of a training step (conv2's at batch 64: [64, 450, 1024] float32, 118 MB), and
+ * ONNX Runtime's arena keeps its high-water mark; chunks of images, summed, keep them this small.
+ */
+export const WINDOW_CHUNK_BYTES = 32 * 2 ** 20;
+
+/**
  * The kernel and bias gradients of a convolution, each only if asked for:
  *
  *   dW[o, c, p] = sum over n, q of dY[n, o, q] * windows[n, c * K + p, q]
  *
  * with q the output positions and `windows` the grouped one-hot Conv of X (windowKernel), so
- * one batched MatMul over the images, [N, C K, Q] x [N, Q, O], then a sum over the images.
+ * one batched MatMul over the images, [N, C K, Q] x [N, Q, O], then a sum over the images. Where
+ * the windows of the whole batch would exceed WINDOW_CHUNK_BYTES, the images go in chunks whose
+ * partial gradients are summed.
  */
 export function convParameterGrads(
   x: Tensor,
@@ -61,10 +71,24 @@ export function convParameterGrads(
   if (!needs.kernel) return { kernel: null, bias };
   const [outChannels, inChannels, ...kernel] = w.staticShape() as [number, number, ...number[]];
   const oneHot = windowKernel(w); // [C K, 1, k...]
-  const windows = conv(x, oneHot, null, { pads, strides, dilations, group: inChannels });
-  const columns = reshape(windows, [0, oneHot.staticShape()[0]!, -1]); // [N, C K, Q]
-  const dyColumns = transpose(reshape(dy, [0, outChannels, -1]), [0, 2, 1]); // [N, Q, O]
-  const perImage = matMul(columns, dyColumns); // [N, C K, O]
-  const dw = reshape(transpose(reduceSum(perImage, [0]), [1, 0]), [outChannels, inChannels, ...kernel]);
+  const rows = oneHot.staticShape()[0]!;
+  const perImage = (x: Tensor, dy: Tensor): Tensor => {
+    const windows = conv(x, oneHot, null, { pads, strides, dilations, group: inChannels });
+    const columns = reshape(windows, [0, rows, -1]); // [n, C K, Q]
+    const dyColumns = transpose(reshape(dy, [0, outChannels, -1]), [0, 2, 1]); // [n, Q, O]
+    return reduceSum(matMul(columns, dyColumns), [0]); // [C K, O]
+  };
+  const images = x.staticShape()[0]!;
+  const windowBytes = rows * (dy.size() / images / outChannels) * 4;
+  const chunk = Math.max(1, Math.floor(WINDOW_CHUNK_BYTES / windowBytes));
+  let summed: Tensor;
+  if (chunk >= images) {
+    summed = perImage(x, dy);
+  } else {
+    const sizes = Array.from({ length: Math.ceil(images / chunk) }, (_, i) => Math.min(chunk, images - i * chunk));
+    const [xs, dys] = [split(x, sizes, 0), split(dy, sizes, 0)];
+    summed = sum(xs.map((xi, i) => perImage(xi, dys[i]!)));
+  }
+  const dw = reshape(transpose(summed, [1, 0]), [outChannels, inChannels, ...kernel]);
   return { kernel: dw, bias };
 }
