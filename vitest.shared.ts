@@ -17,11 +17,12 @@ const alias = readdirSync(packages)
   .filter((name) => existsSync(join(packages, name, 'src', 'index.ts')))
   .flatMap((name) => {
     const { exports } = JSON.parse(readFileSync(join(packages, name, 'package.json'), 'utf8')) as {
-      exports: Record<string, { default: string }>;
+      exports: Record<string, { default: string } | string>;
     };
+    // A plain file entry ("./spec.json") is the file itself.
     return Object.entries(exports).map(([subpath, entry]) => ({
       find: new RegExp(`^@rosetta/${name}${subpath.slice(1)}$`),
-      replacement: join(packages, name, entry.default.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts')),
+      replacement: join(packages, name, typeof entry === 'string' ? entry : entry.default.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts')),
     }));
   });
 

@@ -51,7 +51,7 @@ function pythonWithTorch(): string | null {
 }
 
 beforeAll(async () => {
-  for (const built of [main, child, plugin]) if (!existsSync(built)) throw new Error(`${built} is missing: build first (npx tsc -b)`);
+  for (const built of [main, child, plugin]) if (!existsSync(built)) throw new Error(`${built} is missing: build first (npm run build)`);
   dir = await mkdtemp(join(tmpdir(), 'rosetta-bench-e2e-'));
   env = { ...process.env, ROSETTA_FRAMEWORKS: plugin };
 });
@@ -188,7 +188,7 @@ describe('rosetta bench', () => {
 
   it.skipIf(python === null)("the reference models have the SPEC.md parameter counts, but for the GRU's second bias", () => {
     const count = (model: string) =>
-      Number(execFileSync(python!, ['-c', `from models import build; print(sum(p.numel() for p in build("${model}")[0].parameters()))`], {
+      Number(execFileSync(python!, ['-c', `from ${model} import build_model; print(sum(p.numel() for p in build_model().parameters()))`], {
         cwd: join(root, 'reference/pytorch'), encoding: 'utf8',
       }));
     expect(count('cnn')).toBe(CNN_SPEC.parameters);

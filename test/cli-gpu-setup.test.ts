@@ -37,7 +37,7 @@ function rosetta(...args: string[]): Promise<{ code: number; stdout: string; std
 }
 
 beforeAll(async () => {
-  if (!existsSync(main)) throw new Error(`${main} is missing: build first (npx tsc -b)`);
+  if (!existsSync(main)) throw new Error(`${main} is missing: build first (npm run build)`);
   dir = await mkdtemp(join(tmpdir(), 'rosetta-gpu-setup-'));
   // A driver that reports one H200, as nvidia-smi prints it.
   await mkdir(join(dir, 'bin'));

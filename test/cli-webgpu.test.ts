@@ -31,7 +31,7 @@ function rosetta(...args: string[]): Promise<{ code: number; stdout: string; std
 }
 
 beforeAll(async () => {
-  if (!existsSync(main)) throw new Error(`${main} is missing: build first (npx tsc -b)`);
+  if (!existsSync(main)) throw new Error(`${main} is missing: build first (npm run build)`);
   dir = await mkdtemp(join(tmpdir(), 'rosetta-webgpu-'));
   await writeSyntheticMirror(join(dir, 'mirror'), { seed: 3, cifarTrain: 128, cifarTest: 64, imdbTrain: 128, imdbTest: 64 });
   env = { ...process.env, ROSETTA_DATASET_MIRROR: join(dir, 'mirror'), ROSETTA_DATASETS_DIR: join(dir, 'cache') };

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The PyTorch reference of `rosetta bench --reference pytorch`.
 
-Trains one of the SPEC.md models (models.py) for warm-up + timed steps, batch 64, on
+Trains one of the SPEC.md models (cnn.py, rnn.py) for warm-up + timed steps, batch 64, on
 synthetic data of the real shapes, and prints one JSON line: the bench measurement of
 packages/harness/src/bench.ts (median ms per step, CPU ms per step, peak RSS; with
 --profile, PyTorch's own profiler's ops). rosetta bench runs it in the same rounds as the
@@ -9,9 +9,8 @@ backends, each run in a process of its own.
 
 Timed like the backends: a step runs from the end of the previous one to the moment its
 loss is known (loss.item() waits for it), and holds the batch assembly (gather the
-shuffled samples, bytes / 255), forward, backward and the update. Besides models.py's,
-one difference from the backends is listed in the output: the data is generated here, in
-PyTorch, not read through the shared iterator (same shapes, same work per batch).
+shuffled samples, bytes / 255), forward, backward and the update: the model file's
+train_step. Besides the model file's DEVIATIONS, the bench's own are listed in the output.
 
 Without torch it prints an `unavailable` measurement and exits 0.
 
@@ -29,11 +28,8 @@ import statistics
 import sys
 import time
 
-# SPEC.md shapes (packages/harness/src/spec.ts); tokens below 500 like the shared IMDB subset.
-IMAGE_SHAPE = (3, 32, 32)
-SEQUENCE_LENGTH = 150
+# Tokens below 500, like the shared IMDB subset's.
 SYNTHETIC_VOCABULARY = 500
-CLASSES = {"cnn": 10, "rnn": 2}
 
 
 def arguments():
@@ -154,10 +150,14 @@ def blas_peak(torch):
 
 def synthetic_data(torch, model, count, generator):
     """`count` samples of the real shapes, as the datasets store them (bytes, token ids)."""
-    labels = torch.randint(0, CLASSES[model], (count,), generator=generator)
+    from common import CNN_SPEC, RNN_SPEC
+
     if model == "cnn":
-        return torch.randint(0, 256, (count, *IMAGE_SHAPE), dtype=torch.uint8, generator=generator), labels
-    return torch.randint(1, SYNTHETIC_VOCABULARY, (count, SEQUENCE_LENGTH), generator=generator), labels
+        labels = torch.randint(0, CNN_SPEC["classes"], (count,), generator=generator)
+        shape = (count, CNN_SPEC["channels"], CNN_SPEC["imageSize"], CNN_SPEC["imageSize"])
+        return torch.randint(0, 256, shape, dtype=torch.uint8, generator=generator), labels
+    labels = torch.randint(0, RNN_SPEC["classes"], (count,), generator=generator)
+    return torch.randint(1, SYNTHETIC_VOCABULARY, (count, RNN_SPEC["sequenceLength"]), generator=generator), labels
 
 
 def aggregate(events, steps, wall_ms):
@@ -185,7 +185,7 @@ def main():
         reason = f"{error} (Python {platform.python_version()} at {sys.executable})"
         print(json.dumps({"status": "unavailable", "framework": "pytorch", "model": args.model, "reason": reason}))
         return
-    from models import DEVIATIONS, build
+    import importlib
 
     set_threads(torch, args.model, args.threads)
     if args.probe:
@@ -196,7 +196,9 @@ def main():
         return
     torch.manual_seed(args.seed)
     generator = torch.Generator().manual_seed(args.seed)
-    net, optimizer, loss_fn = build(args.model)
+    model_file = importlib.import_module(args.model)
+    net = model_file.build_model()
+    optimizer = model_file.optimizer(net)
     net.train()
     count = (args.warmup + args.steps) * args.batch_size
     inputs, labels = synthetic_data(torch, args.model, count, generator)
@@ -204,13 +206,7 @@ def main():
 
     def step(i):
         batch = order[i * args.batch_size:(i + 1) * args.batch_size]
-        x = inputs[batch].float().div_(255) if args.model == "cnn" else inputs[batch]
-        optimizer.zero_grad(set_to_none=True)
-        loss = loss_fn(net(x), labels[batch])
-        loss.backward()
-        optimizer.step()
-        # The step is done when its loss is known, as in the harness.
-        return loss.item()
+        return model_file.train_step(net, optimizer, (inputs[batch], labels[batch]))
 
     for i in range(args.warmup):
         step(i)
@@ -238,7 +234,9 @@ def main():
         "batchSize": args.batch_size,
         "stepsPerRun": 1,
         "warmupSteps": args.warmup,
-        "deviations": DEVIATIONS + [
+        "deviations": model_file.DEVIATIONS + [
+            "parameters start from PyTorch's own initialisation, not from the shared initial weights: a step's time "
+            "does not depend on the values",
             "synthetic data generated in PyTorch (uniform bytes, tokens below 500), shuffled by torch.randperm, "
             "not read through the shared iterator; same shapes and the same per-batch work inside the step",
         ],

@@ -21,3 +21,4 @@ export * from './bench-record.js';
 export * from './flops.js';
 export * from './threads.js';
 export * from './bench-rate.js';
+export * from './loss.js';

@@ -35,6 +35,29 @@ export function formatStepTime(milliseconds: number): string {
   return milliseconds < 1000 ? `${Math.round(milliseconds)} ms/step` : `${(milliseconds / 1000).toFixed(1)} s/step`;
 }
 
+/** What `rosetta train` prints after each epoch; the notebooks print it too. */
+export interface EpochSummary {
+  readonly epoch: number;
+  readonly epochs: number;
+  readonly seconds: number;
+  readonly meanLoss: number;
+  readonly msPerStepMedian: number;
+  readonly samples: number;
+}
+
+/** "epoch 2/10: 41.2 s, mean loss 1.2345, 301 ms/step (median), 1,019 samples/s". */
+export function epochLine({ epoch, epochs, seconds, meanLoss, msPerStepMedian, samples }: EpochSummary): string {
+  return (
+    `epoch ${epoch}/${epochs}: ${formatDuration(seconds)}, mean loss ${meanLoss.toFixed(4)}, ` +
+    `${formatStepTime(msPerStepMedian)} (median), ${formatCount(Math.round(samples / seconds))} samples/s`
+  );
+}
+
+/** "test accuracy 71.23 % on 1,017 samples (1.2 s)". */
+export function accuracyLine(accuracy: number, samples: number, seconds: number): string {
+  return `test accuracy ${(accuracy * 100).toFixed(2)} % on ${formatCount(samples)} samples (${formatDuration(seconds)})`;
+}
+
 /** "~1.1 s/step, estimated 2 h 23 min for 7,810 steps". */
 export function estimateLine(msPerStep: number, steps: number): string {
   return `~${formatStepTime(msPerStep)}, estimated ${formatDuration((msPerStep * steps) / 1000)} for ${formatCount(steps)} steps`;

@@ -87,7 +87,7 @@ function builtinEntry(entry: FrameworkEntry): RegisteredFramework {
         module = (await import(entry.package)) as Record<string, unknown>;
       } catch (error) {
         return withEnableHint(
-          unavailable(entry.name, entry.description, `cannot import ${entry.package} (not built? run "npx tsc -b"): ${(error as Error).message}`),
+          unavailable(entry.name, entry.description, `cannot import ${entry.package} (not built? run "npm run build"): ${(error as Error).message}`),
           entry,
         );
       }

@@ -9,7 +9,7 @@ import { captureEnvironment, unloadedBackend } from './environment.js';
 import { trainOneEpoch } from './epoch.js';
 import { BackendUnavailableError, type Backend, type BackendInfo, type Framework, type TrainableModel } from './framework.js';
 import { inferenceLine, measureInference } from './inference.js';
-import { formatCount, formatDuration, formatStepTime, silentLog, TrainingProgress, type Log } from './progress.js';
+import { accuracyLine, epochLine, formatCount, formatDuration, formatStepTime, silentLog, TrainingProgress, type Log } from './progress.js';
 import { RESULTS_SCHEMA_VERSION, type Result, type RunRecord } from './results.js';
 import { configurationTag, keptFileName, previousOkResult, recordRun } from './results-store.js';
 import { MODEL_SPECS, type ModelName } from './spec.js';
@@ -178,10 +178,7 @@ async function train(options: TrainingOptions, state: RunState, log: Log, starte
       state.epochSeconds.push(seconds);
       state.epochLoss.push(lossSum / steps);
       const epochSteps = clock.stepMilliseconds.slice(firstStep);
-      log.info(
-        `epoch ${epoch}/${epochs}: ${formatDuration(seconds)}, mean loss ${(lossSum / steps).toFixed(4)}, ` +
-          `${formatStepTime(median(epochSteps))} (median), ${formatCount(Math.round(state.trainSamples / seconds))} samples/s`,
-      );
+      log.info(epochLine({ epoch, epochs, seconds, meanLoss: lossSum / steps, msPerStepMedian: median(epochSteps), samples: state.trainSamples }));
     }
     const times = summarizeTimes({
       trainSeconds: (performance.now() - trainStart) / 1000,
@@ -204,7 +201,7 @@ async function train(options: TrainingOptions, state: RunState, log: Log, starte
     log.info(
       `trained in ${formatDuration(times.trainSeconds)} (steady epoch ${formatDuration(times.steadyEpochSeconds)}, ` +
         `${formatStepTime(times.msPerStepMedian)} median, ${formatCount(Math.round(times.samplesPerSecond))} samples/s); ` +
-        `test accuracy ${(testAccuracy * 100).toFixed(2)} % on ${formatCount(seen)} samples (${formatDuration(evalSeconds)})`,
+        accuracyLine(testAccuracy, seen, evalSeconds),
     );
 
     // Inference on the trained weights, as a user calling predict would see it: apart from

@@ -4,13 +4,13 @@
  * Read it next to packages/tfjs/src/cnn.ts: the steps are the same, in the same order.
  */
 import type { Batch } from '@rosetta/data';
-import type { ModelOptions } from '@rosetta/harness';
+import type { ModelOptions, StepReporter } from '@rosetta/harness';
 import {
   add, argMax, cast, conv, dropout, equal, flatten, matMul, maxPool, reduceMean, relu, sgdMomentumOptimizer, softmaxCrossEntropy,
   DEFAULT_TARGET, type Optimizer, type Target, type Tensor,
 } from '@rosetta/onnx-graph';
 import { CNN_SPEC } from '@rosetta/spec';
-import ort from 'onnxruntime-node';
+import * as ort from 'onnxruntime-node';
 import type { TrainingProgram } from './program.js';
 import type { Provider } from './provider.js';
 import { OrtModel, parameters, type BatchTensors, type TrainerOptions, type TrainingState } from './trainer.js';
@@ -67,8 +67,8 @@ export function buildModel(x: Tensor, p: Parameters, mode: Mode): Tensor {
 
 // #region loss and optimiser
 // Loss: softmax cross-entropy on the logits with the sparse labels, batch mean. Optimiser:
-// SGD with momentum 0.9 and no unit gain (v = 0.9 v + g; w = w - 0.01 v). Both become graph nodes; the gradients between them
-// come from onnx-graph's reverse-mode differentiation.
+// SGD with momentum and no unit gain (v = momentum v + g; w = w - lr v). Both become graph
+// nodes; the gradients between them come from onnx-graph's reverse-mode differentiation.
 export const loss = softmaxCrossEntropy;
 
 export function optimizer(): Optimizer {
@@ -78,19 +78,22 @@ export function optimizer(): Optimizer {
 // #endregion
 
 // #region train on mini-batches
-// One step per batch, in the iterator's order (the epoch loop is OrtModel.trainEpoch in
-// trainer.ts). The training graph holds the whole step: buildModel in training mode, the
-// loss, its gradients and the optimiser's update (compiled once, before training, by
-// compileProgram). ONNX Runtime only runs graphs, so a step is one `run`: the batch and
-// the current state (parameters, momentum, step count) go in; the loss and the updated
-// state come out, and the updated state is fed back in at the next step. The same function
-// runs the chunk graph, an ONNX Loop of K steps over K stacked batches, when the trainer
-// runs K steps per `run`.
+// The training graph holds the whole step: buildModel in training mode, the loss, their
+// gradients (onnx-graph's reverse-mode differentiation) and the optimiser's update, compiled
+// once, before training, by `program` below. ONNX Runtime only runs graphs, so a step is one
+// `run`: the batch and the current state (parameters, momentum, step count) go in; the loss
+// and the updated state come out, and the updated state is fed back in at the next run. A run
+// of the chunk graph, an ONNX Loop over K stacked batches, takes K steps at once.
 export async function trainStep(session: ort.InferenceSession, state: TrainingState, batch: BatchTensors): Promise<Float32Array> {
   const outputs = await session.run({ x: batch.x, y: batch.y, ...state.tensors });
   // Every state tensor comes back updated under `next.<name>`: the next run's `<name>`.
   for (const name of Object.keys(state.tensors)) state.tensors[name] = outputs[state.names.next(name)]!;
   return outputs[state.names.loss]!.data as Float32Array; // one loss per step of the run
+}
+
+/** One epoch: a run per batch of the shared iterator, or per chunk of K of them, each run's losses reported. */
+export async function trainEpoch(trainer: OrtModel, batches: Iterable<Batch>, report: StepReporter): Promise<void> {
+  for (const run of trainer.runs(batches)) report(await trainStep(run.session, trainer.state, run.batch));
 }
 // #endregion
 
@@ -112,7 +115,11 @@ export function accuracy(logits: Tensor, labels: Tensor): Tensor {
 }
 // #endregion
 
-/** The training, inference and evaluation graphs of the CNN, compiled from the steps above, from the shared weights. */
+/**
+ * The graphs compiled from the steps above: the training graph (buildModel, loss, gradients,
+ * optimiser), the inference graph of `predict` and the evaluation graph (`accuracy` on its
+ * logits), from the shared weights.
+ */
 export function program(options: ModelOptions, target: Target = DEFAULT_TARGET): TrainingProgram {
   return compileProgram({
     model: 'cnn',
@@ -130,5 +137,5 @@ export function program(options: ModelOptions, target: Target = DEFAULT_TARGET):
 
 /** The CNN as the harness trains it: its graphs' sessions on `provider`. */
 export function createModel(options: ModelOptions, provider: Provider, trainer: TrainerOptions): Promise<OrtModel> {
-  return OrtModel.create(program(options, provider.target), { input, trainStep, predict }, provider, trainer);
+  return OrtModel.create(program(options, provider.target), { input, trainEpoch, predict }, provider, trainer);
 }

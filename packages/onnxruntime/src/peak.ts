@@ -5,7 +5,7 @@
  */
 import type { PeakCandidate } from '@rosetta/harness';
 import { constant, Graph, matMul, serializeModel } from '@rosetta/onnx-graph';
-import ort from 'onnxruntime-node';
+import * as ort from 'onnxruntime-node';
 import type { Provider } from './provider.js';
 
 /** Products per run: the one input is copied in and the one output out per run, not per product. */

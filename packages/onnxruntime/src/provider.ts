@@ -5,7 +5,7 @@
  */
 import { BackendUnavailableError, threadCount, type WebGpuAdapter } from '@rosetta/harness';
 import { DEFAULT_TARGET, type Target } from '@rosetta/onnx-graph';
-import ort from 'onnxruntime-node';
+import * as ort from 'onnxruntime-node';
 import { bindingDirectory, missingProviderLibraries, providerLoaderError } from './cuda-libraries.js';
 import { probeModel } from './probe.js';
 

@@ -4,13 +4,13 @@
  * Read it next to packages/tfjs/src/rnn.ts: the steps are the same, in the same order.
  */
 import type { Batch } from '@rosetta/data';
-import type { ModelOptions } from '@rosetta/harness';
+import type { ModelOptions, StepReporter } from '@rosetta/harness';
 import {
   adamOptimizer, add, argMax, cast, equal, gather, matMul, mul, reduceMean, reshape, sigmoid, softmaxCrossEntropy, split, sub, tanh, transpose, zeros,
   DEFAULT_TARGET, type Optimizer, type Target, type Tensor,
 } from '@rosetta/onnx-graph';
 import { RNN_SPEC } from '@rosetta/spec';
-import ort from 'onnxruntime-node';
+import * as ort from 'onnxruntime-node';
 import type { TrainingProgram } from './program.js';
 import type { Provider } from './provider.js';
 import { OrtModel, parameters, type BatchTensors, type TrainerOptions, type TrainingState } from './trainer.js';
@@ -69,8 +69,8 @@ export function buildModel(tokens: Tensor, p: Parameters): Tensor {
 
 // #region loss and optimiser
 // Loss: softmax cross-entropy on the logits with the sparse labels, batch mean. Optimiser:
-// Adam (lr 0.001, beta1 0.9, beta2 0.999, epsilon 1e-8, with bias correction). Both become
-// graph nodes; the gradients between them come from onnx-graph's reverse-mode differentiation.
+// Adam with bias correction. Both become graph nodes; the gradients between them come from
+// onnx-graph's reverse-mode differentiation.
 export const loss = softmaxCrossEntropy;
 
 export function optimizer(): Optimizer {
@@ -80,19 +80,22 @@ export function optimizer(): Optimizer {
 // #endregion
 
 // #region train on mini-batches
-// One step per batch, in the iterator's order (the epoch loop is OrtModel.trainEpoch in
-// trainer.ts). The training graph holds the whole step: buildModel, the loss, its
-// gradients back through the 150 unrolled time steps and Adam's update (compiled once,
-// before training, by compileProgram). ONNX Runtime only runs graphs, so a step is one
-// `run`: the batch and the current state (parameters, Adam's moments, step count) go in;
-// the loss and the updated state come out, and the updated state is fed back in at the
-// next step. The same function runs the chunk graph, an ONNX Loop of K steps over K
-// stacked batches, when the trainer runs K steps per `run`.
+// The training graph holds the whole step: buildModel, the loss, their gradients back through
+// the unrolled time steps (onnx-graph's reverse-mode differentiation) and Adam's update,
+// compiled once, before training, by `program` below. ONNX Runtime only runs graphs, so a step
+// is one `run`: the batch and the current state (parameters, Adam's moments, step count) go
+// in; the loss and the updated state come out, and the updated state is fed back in at the
+// next run. A run of the chunk graph, an ONNX Loop over K stacked batches, takes K steps at once.
 export async function trainStep(session: ort.InferenceSession, state: TrainingState, batch: BatchTensors): Promise<Float32Array> {
   const outputs = await session.run({ x: batch.x, y: batch.y, ...state.tensors });
   // Every state tensor comes back updated under `next.<name>`: the next run's `<name>`.
   for (const name of Object.keys(state.tensors)) state.tensors[name] = outputs[state.names.next(name)]!;
   return outputs[state.names.loss]!.data as Float32Array; // one loss per step of the run
+}
+
+/** One epoch: a run per batch of the shared iterator, or per chunk of K of them, each run's losses reported. */
+export async function trainEpoch(trainer: OrtModel, batches: Iterable<Batch>, report: StepReporter): Promise<void> {
+  for (const run of trainer.runs(batches)) report(await trainStep(run.session, trainer.state, run.batch));
 }
 // #endregion
 
@@ -113,7 +116,11 @@ export function accuracy(logits: Tensor, labels: Tensor): Tensor {
 }
 // #endregion
 
-/** The training, inference and evaluation graphs of the GRU, compiled from the steps above, from the shared weights. */
+/**
+ * The graphs compiled from the steps above: the training graph (buildModel, loss, gradients,
+ * optimiser), the inference graph of `predict` and the evaluation graph (`accuracy` on its
+ * logits), from the shared weights.
+ */
 export function program(options: ModelOptions, target: Target = DEFAULT_TARGET): TrainingProgram {
   return compileProgram({
     model: 'rnn',
@@ -131,5 +138,5 @@ export function program(options: ModelOptions, target: Target = DEFAULT_TARGET):
 
 /** The GRU as the harness trains it: its graphs' sessions on `provider`. */
 export function createModel(options: ModelOptions, provider: Provider, trainer: TrainerOptions): Promise<OrtModel> {
-  return OrtModel.create(program(options, provider.target), { input, trainStep, predict }, provider, trainer);
+  return OrtModel.create(program(options, provider.target), { input, trainEpoch, predict }, provider, trainer);
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initialWeights, type InputFormat, type ModelName, type ModelOptions } from '@rosetta/harness';
 import { randomBatch } from '@rosetta/harness/testing';
-import ort from 'onnxruntime-node';
+import * as ort from 'onnxruntime-node';
 import { describe, expect, test } from 'vitest';
 import { buildProgram } from './framework.js';
 import { cpuModel, firstMismatch, train } from './testing/steps.js';

@@ -22,7 +22,7 @@
 import { writeFileAtomic, type Batch } from '@rosetta/data';
 import type { KernelEvent, StepReporter, TrainableModel } from '@rosetta/harness';
 import { Graph, serializeModel, type TrainingNames } from '@rosetta/onnx-graph';
-import ort from 'onnxruntime-node';
+import * as ort from 'onnxruntime-node';
 import { OrtProfiler } from './profile.js';
 import type { StateTensor, TrainingProgram } from './program.js';
 import type { Provider } from './provider.js';
@@ -51,10 +51,16 @@ export function parameters(state: TrainingState): Feeds {
 export interface ModelSteps {
   /** The batch as the graphs take it: ORT tensors over its own buffers. */
   input(batch: Batch): BatchTensors;
-  /** One run of a training graph on x [K, batch, ...], y [K, batch]: the K losses; `state` is updated. */
-  trainStep(session: ort.InferenceSession, state: TrainingState, batch: BatchTensors): Promise<Float32Array>;
+  /** A training run for every batch or chunk of batches of `trainer.runs(batches)`, each run's losses reported. */
+  trainEpoch(trainer: OrtModel, batches: Iterable<Batch>, report: StepReporter): Promise<void>;
   /** Logits [batch, classes] from one run of an inference graph. */
   predict(session: ort.InferenceSession, state: TrainingState, batch: Batch): Promise<ort.Tensor>;
+}
+
+/** One `run` of a training graph: its session (the step graph, or the chunk graph's Loop) and the batches it takes, [K, batch, ...]. */
+export interface TrainingRun {
+  readonly session: ort.InferenceSession;
+  readonly batch: BatchTensors;
 }
 
 /** One batch as the training graph takes it: a leading axis of K = 1 over the same buffers. */
@@ -167,7 +173,8 @@ export class OrtModel implements TrainableModel {
     readonly stepsPerRun: number,
     private readonly inference: SessionsBySize,
     private readonly evaluation: SessionsBySize,
-    private readonly state: TrainingState,
+    /** The state the training runs take and update: fed to each run, replaced by its outputs. */
+    readonly state: TrainingState,
     private readonly profiler: OrtProfiler | null,
     private readonly readback: ort.InferenceSession | null,
   ) {}
@@ -193,11 +200,22 @@ export class OrtModel implements TrainableModel {
     return new OrtModel(program, steps, step, chunk, k, inference, evaluation, { names: program.names, tensors }, profiler, readback);
   }
 
-  async trainEpoch(batches: Iterable<Batch>, report: StepReporter): Promise<void> {
+  trainEpoch(batches: Iterable<Batch>, report: StepReporter): Promise<void> {
+    return this.steps.trainEpoch(this, batches, report);
+  }
+
+  /**
+   * The runs of the training graphs over `batches`, in order: one per batch on the step graph,
+   * or one per chunk of K batches on the chunk graph and an epoch's last, shorter chunk batch
+   * by batch. The caller runs each before it asks for the next (the iterator refills its batch
+   * buffers in place). After each run, state it replaced that lives in device memory is
+   * released (the garbage collector knows nothing of device memory) and the profiler notes it.
+   */
+  *runs(batches: Iterable<Batch>): Generator<TrainingRun> {
     if (this.chunk === null) {
       for (const batch of batches) {
         this.checkSize(batch);
-        report(await this.run(this.step, stepOf(this.steps.input(batch))));
+        yield* this.run(this.step, stepOf(this.steps.input(batch)));
       }
       return;
     }
@@ -205,22 +223,16 @@ export class OrtModel implements TrainableModel {
     for (const batch of batches) {
       this.checkSize(batch);
       buffer.add(batch);
-      if (buffer.full) report(await this.run(this.chunk, buffer.take()));
+      if (buffer.full) yield* this.run(this.chunk, buffer.take());
     }
-    for (const tensors of buffer.remaining()) report(await this.run(this.step, tensors));
+    for (const tensors of buffer.remaining()) yield* this.run(this.step, tensors);
   }
 
-  /**
-   * One run of a training graph: the model file's step, then the profiler's note of it. State the
-   * run replaced that lives in device memory is released here (the garbage collector knows
-   * nothing of device memory).
-   */
-  private async run(session: ort.InferenceSession, batch: BatchTensors): Promise<Float32Array> {
+  private *run(session: ort.InferenceSession, batch: BatchTensors): Generator<TrainingRun> {
     const before = Object.entries(this.state.tensors);
-    const losses = await this.steps.trainStep(session, this.state, batch);
+    yield { session, batch };
     for (const [name, tensor] of before) if (tensor.location === 'gpu-buffer' && this.state.tensors[name] !== tensor) tensor.dispose();
     this.profiler?.ran(session);
-    return losses;
   }
 
   /** ONNX Runtime's profile of the training runs `train` makes, by op type; once per trainer created with `profile`. */

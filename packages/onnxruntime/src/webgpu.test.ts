@@ -5,7 +5,7 @@
 import { initialWeights, type ModelName } from '@rosetta/harness';
 import { Graph, parseModel, randomWords, serializeModel } from '@rosetta/onnx-graph';
 import { adapterReport } from '@rosetta/webgpu';
-import ort from 'onnxruntime-node';
+import * as ort from 'onnxruntime-node';
 import { describe, expect, test } from 'vitest';
 import { buildProgram, STEPS_PER_RUN } from './framework.js';
 import { webgpuProvider } from './provider.js';

@@ -3,7 +3,9 @@ export { analyse, MODELS, type Analysis, type BackendRuns, type GroupAnalysis, t
 export { renderCharts, renderSvg, type Chart } from './charts.js';
 export { FAMILIES, type FrameworkFamily } from './families.js';
 export { accuracyText, milliseconds, percent, rate, scoreText, seconds } from './format.js';
-export { buildNotebook, joinSource, KERNEL_METADATA } from './notebook.js';
+export { buildNotebook, joinSource } from './notebook.js';
+export { type NotebookRun } from './notebook-driver.js';
+export { executeNotebook, nbclientExecutor, NotebookExecutionError, type ExecuteOptions, type NotebookExecutor } from './notebook-execute.js';
 export { notebookProblems } from './nbformat-schema.js';
 export { readMarkedReadme, ReadmeSectionError, replaceSection, SECTION_END, SECTION_START } from './readme-section.js';
 export { readResultsDirs, type ReadRunSet, type ResultsRead } from './results-dir.js';

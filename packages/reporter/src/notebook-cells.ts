@@ -1,5 +1,5 @@
 /** Building blocks of the generated notebooks: nbformat 4.5 cells and their text. */
-import type { ICodeCell, IMarkdownCell, IOutput, MultilineString } from '@jupyterlab/nbformat';
+import type { ICodeCell, IMarkdownCell, MultilineString } from '@jupyterlab/nbformat';
 
 /** Jupyter stores text as lines that keep their newline, except the last. */
 export function lines(text: string): string[] {
@@ -20,7 +20,7 @@ export function markdownCell(id: string, text: string): IMarkdownCell {
   return { id, cell_type: 'markdown', metadata: {}, source: lines(text) };
 }
 
-/** A code cell that has not been executed; `outputs` are only ever recorded runs (notebook-run.ts). */
-export function codeCell(id: string, text: string, outputs: IOutput[] = [], metadata: ICodeCell['metadata'] = {}): ICodeCell {
-  return { id, cell_type: 'code', metadata, execution_count: null, outputs, source: lines(text) };
+/** A code cell as generated: not executed yet, no outputs (executing the notebook fills them in). */
+export function codeCell(id: string, text: string): ICodeCell {
+  return { id, cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source: lines(text) };
 }

@@ -1,6 +1,7 @@
 /** notebooks/README.md: what is in the folder, so GitHub's folder view explains itself. */
 import type { FrameworkFamily } from './families.js';
 import type { MODELS } from './analysis.js';
+import { STEPS } from './steps.js';
 
 export function renderNotebookIndex(families: readonly FrameworkFamily[], models: typeof MODELS, resultsLink: string): string {
   const rows = families.flatMap((family) =>
@@ -12,16 +13,15 @@ export function renderNotebookIndex(families: readonly FrameworkFamily[], models
     '# Notebooks',
     '',
     'One notebook per framework and model, cut by `rosetta report` from the model sources at their step markers',
-    '(load data, build model, loss and optimiser, train on mini-batches, predict, evaluate). At the end of each, the',
-    'runs `rosetta train` recorded for every backend of that framework (tfjs-wasm, tfjs-cpu, ... all run the same',
-    'source), as cell outputs: the lines the run printed, its results and its machine, each naming its results file.',
+    `(${STEPS.map((step) => step.name).join(', ')}), then cells that run those steps on the real data: a short`,
+    'training run from the shared initial weights, a prediction and the test accuracy. `rosetta report` executes',
+    'each one top to bottom (Jupyter\'s nbclient; tslab\'s TypeScript kernel on Node.js, ipykernel for PyTorch), so',
+    'every output is from that execution. At the end of each, the full-length runs `rosetta train` recorded for',
+    'that framework\'s backends, as Markdown labelled as recorded, each naming its results file.',
     '',
     'The same steps of every framework in adjacent columns, highlighted, with the results and charts, as one page',
     'that works offline: [side-by-side.html](side-by-side.html) (open it from disk); as Markdown for GitHub:',
     `[side-by-side.md](side-by-side.md). All results: [the results page](${resultsLink}).`,
-    '',
-    'The notebooks use the Deno kernel (`deno jupyter`), which runs TypeScript directly; they are generated',
-    'for reading and have not been executed: their outputs are the recorded runs, labelled as such.',
     '',
     '| framework | model | notebook | source |',
     '| :- | :- | :- | :- |',

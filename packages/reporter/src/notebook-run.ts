@@ -1,68 +1,17 @@
 /**
- * A recorded run as Jupyter outputs. `rosetta train` prints a plan line, one line per epoch
- * and a summary, and writes the numbers behind them into results/<framework>.<model>.json;
- * it does not keep its console output. This module rebuilds those lines from the results
- * file in the runner's format (packages/harness/src/runner.ts; notebook-run.test.ts runs the
- * runner and compares) and describes the run's results and environment, so that a notebook
- * can show each recorded run under the code.
- *
- * The outputs go on a code cell that holds only a comment naming the results file, the
- * command and the start time: they are what that run recorded, not the output of
- * executing anything in the notebook, and the cell (and each output's metadata) says so.
+ * The full-length runs `rosetta train` recorded for a notebook's family, as Markdown: a table
+ * of every backend's run, then each run's results and environment, each naming its results
+ * file. They are labelled as recorded; the notebook's outputs are only ever its own execution.
  */
-import type { ICell, IDisplayData, IStream } from '@jupyterlab/nbformat';
-import { formatCount, formatDuration, formatStepTime, inferenceLine, type Result } from '@rosetta/harness';
+import type { ModelName, Result } from '@rosetta/harness';
 import { markdownTable } from 'markdown-table';
+import type { FrameworkFamily } from './families.js';
 import { cellText, integer, milliseconds, percent, rate, seconds } from './format.js';
-import { definitionTable, escapeHtml } from './html.js';
-import { cellId, codeCell, lines, markdownCell } from './notebook-cells.js';
 
 /** A results file's run and where it is, relative to the notebook. */
 export interface RecordedRun {
   readonly result: Result;
   readonly file: string;
-}
-
-/**
- * The lines `rosetta train` printed to stdout for this run, as far as the results file
- * records them: the plan, each completed epoch, then the summary or the failure. Left out:
- * the early estimates (their step times are not recorded) and each epoch's median step time
- * when there are several epochs (only the median over all steps is recorded).
- */
-export function printedLines(result: Result): string[] {
-  const { framework, model, epochs, batchSize, trainSamples, testSamples, env } = result;
-  const out: string[] = [];
-  // The runner prints its plan once the data is loaded, which is when trainSamples is known.
-  if (trainSamples > 0) {
-    const stepsPerEpoch = trainSamples / batchSize;
-    out.push(
-      `${framework} ${model} on ${env.backend} (${env.device}): ${epochs} epoch(s) x ` +
-        `${formatCount(stepsPerEpoch)} steps of ${batchSize} = ${formatCount(epochs * stepsPerEpoch)} steps, ` +
-        `${formatCount(trainSamples)} training samples per epoch, ${formatCount(testSamples)} test samples` +
-        `${result.dropout ? '' : ', dropout off'}`,
-    );
-  }
-  // With one epoch, the median over all steps is that epoch's median.
-  const epochMedian = result.status === 'ok' && result.epochSeconds.length === 1 ? result.msPerStepMedian : null;
-  const completed = Math.min(result.epochSeconds.length, result.epochLoss.length);
-  for (let i = 0; i < completed; i++) {
-    const epochSeconds = result.epochSeconds[i]!;
-    out.push(
-      `epoch ${i + 1}/${epochs}: ${formatDuration(epochSeconds)}, mean loss ${result.epochLoss[i]!.toFixed(4)}, ` +
-        `${epochMedian === null ? '' : `${formatStepTime(epochMedian)} (median), `}${formatCount(Math.round(trainSamples / epochSeconds))} samples/s`,
-    );
-  }
-  if (result.status === 'ok') {
-    out.push(
-      `trained in ${formatDuration(result.trainSeconds!)} (steady epoch ${formatDuration(result.steadyEpochSeconds!)}, ` +
-        `${formatStepTime(result.msPerStepMedian!)} median, ${formatCount(Math.round(result.samplesPerSecond!))} samples/s); ` +
-        `test accuracy ${(result.testAccuracy! * 100).toFixed(2)} % on ${formatCount(testSamples)} samples (${formatDuration(result.evalSeconds!)})`,
-    );
-    if (result.inference) out.push(inferenceLine(result.inference));
-  } else {
-    out.push(`${framework} ${model}: ${result.status}: ${result.reason ?? 'no reason recorded'}`);
-  }
-  return out;
 }
 
 type Rows = [string, string][];
@@ -123,45 +72,8 @@ function resultRows(result: Result): Rows {
   return rows;
 }
 
-function plainTable(title: string, rows: Rows): string {
-  const width = Math.max(...rows.map(([label]) => label.length));
-  // A value of several lines (a failure reason) keeps to its column.
-  return [title, ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value.replace(/\n/g, `\n  ${' '.repeat(width)}  `)}`)].join('\n');
-}
-
-/** Every output names its run, so that it still says where it came from when copied on its own. */
-function provenance(run: RecordedRun) {
-  const { framework, label, run: invocation, env } = run.result;
-  return { rosetta: { recordedRun: run.file, framework, label, repeat: invocation.repeat, startedAt: env.startedAt, executedHere: false } };
-}
-
-function display(run: RecordedRun, title: string, rows: Rows): IDisplayData {
-  return {
-    output_type: 'display_data',
-    data: { 'text/html': `<p><strong>${escapeHtml(title)}</strong></p>\n${definitionTable(rows)}`, 'text/plain': lines(plainTable(`${title}:`, rows)) },
-    metadata: provenance(run),
-  };
-}
-
-/** A heading and an outputs-only cell for one recorded run; `id` must be unique in the notebook. */
-export function recordedRunCells(run: RecordedRun, id: string = cellId(`run-${run.result.framework}`)): ICell[] {
-  const { result, file } = run;
-  const stdout: IStream = { output_type: 'stream', name: 'stdout', text: lines(`${printedLines(result).join('\n')}\n`) };
-  const omitted =
-    result.epochSeconds.length > 1 ? ['// The epoch lines leave out each epoch\'s median step time, which the results file does not keep.'] : [];
-  const source = [
-    `// Recorded run of ${runName(result)}, from ${file}:`,
-    `//   ${result.command}`,
-    `// started ${result.env.startedAt} on ${result.env.hostname}. This cell holds no code and was not`,
-    '// executed: `rosetta report` put that run\'s recorded output here. The printed lines are',
-    '// rebuilt from the numbers in the results file, in the format `rosetta train` prints them.',
-    ...omitted,
-  ].join('\n');
-  const outputs = [stdout, display(run, `Results of ${runName(result)}`, resultRows(result)), display(run, `Environment of ${runName(result)}`, environmentRows(result))];
-  return [
-    markdownCell(`${id}-title`, `### ${runName(result)}: ${result.status}\n\nRecorded in [\`${file}\`](${file}) by \`${result.command}\`.`),
-    codeCell(id, source, outputs, { tags: ['recorded-run'], editable: false, ...provenance(run) }),
-  ];
+function definitions(rows: Rows): string {
+  return markdownTable([['what', 'recorded'], ...rows.map(([label, value]) => [label, cellText(value, 400)])], { alignDelimiters: false });
 }
 
 /** One row per backend, for the Markdown cell above the runs. */
@@ -180,4 +92,36 @@ export function runsSummary(runs: readonly RecordedRun[]): string {
     align: ['l', 'l', 'l', 'r', 'r', 'r', 'l', 'l'],
     alignDelimiters: false,
   });
+}
+
+/** The notebook's last cell: every recorded run of the family's backends for this model. */
+export function recordedRunsMarkdown(family: FrameworkFamily, model: ModelName, runs: readonly RecordedRun[]): string {
+  if (runs.length === 0) {
+    return family.language === 'python'
+      ? '## Recorded runs\n\nNone: `rosetta train` trains the TypeScript backends; PyTorch is the reference of `rosetta bench`, whose records are in `results/bench/`.'
+      : `## Recorded runs\n\nNone yet: \`rosetta train --framework <${family.id} backend> --model ${model}\` records one, and \`rosetta report\` puts it here.`;
+  }
+  const sorted = [...runs].sort((a, b) => a.result.framework.localeCompare(b.result.framework));
+  return [
+    '## Recorded runs',
+    '',
+    'Recorded by `rosetta train`, not by executing this notebook: the full-length runs of this code on each backend, ' +
+      'one results file each.',
+    '',
+    runsSummary(sorted),
+    ...sorted.flatMap((run) => [
+      '',
+      `### ${runName(run.result)}: ${run.result.status}`,
+      '',
+      `Recorded in [\`${run.file}\`](${run.file}) by \`${run.result.command}\`.`,
+      '',
+      definitions(resultRows(run.result)),
+      '',
+      '<details><summary>Environment</summary>',
+      '',
+      definitions(environmentRows(run.result)),
+      '',
+      '</details>',
+    ]),
+  ].join('\n');
 }

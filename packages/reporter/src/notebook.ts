@@ -1,33 +1,34 @@
 /**
- * One Jupyter notebook (nbformat 4.5) per framework family and model: a Markdown cell
- * naming each step, then that step's code exactly as it stands in the model source; at the
- * end, every recorded run of the family's backends (tfjs-cpu, tfjs-wasm, ... all run the
- * same source) with its printed lines, results and environment as cell outputs.
+ * One Jupyter notebook (nbformat 4.5) per framework family and model, made to be executed:
+ * the model source cut at its step markers, each step's code verbatim in a cell of its own,
+ * then the cells that run it (notebook-driver.ts): load the real data, build the model from
+ * the shared initial weights, train a short run, predict, evaluate. `rosetta report` executes
+ * it (notebook-execute.ts), so every output is what executing it printed. At the end, every
+ * full-length run `rosetta train` recorded for the family's backends, as Markdown labelled as
+ * recorded, with its results file.
  *
- * Kernel: Deno. Its Jupyter kernel (`deno jupyter`) is maintained with Deno itself and
- * runs TypeScript without a build step, where tslab, the other TypeScript kernel, has had
- * no release in years. The cells are for reading; the numbers come from `rosetta train`,
- * and the notebook says so rather than pretending it was executed.
+ * Kernels: tslab for TypeScript (on Node.js, so the backends start as the CLI starts them;
+ * Deno's kernel cannot start this project's threaded WebAssembly) and ipykernel for Python.
  */
 import type { ICell, INotebookContent } from '@jupyterlab/nbformat';
+import ts from 'typescript';
 import type { ModelName } from '@rosetta/harness';
 import type { FrameworkFamily } from './families.js';
-import { cellId, codeCell, markdownCell } from './notebook-cells.js';
-import { recordedRunCells, runsSummary, type RecordedRun } from './notebook-run.js';
+import { codeCell, markdownCell } from './notebook-cells.js';
+import { driverCells, type NotebookRun } from './notebook-driver.js';
+import { recordedRunsMarkdown, type RecordedRun } from './notebook-run.js';
 import { STEPS, type SourceSteps } from './steps.js';
 
 export { joinSource, lines } from './notebook-cells.js';
 
-export const KERNEL_METADATA = {
-  kernelspec: { name: 'deno', display_name: 'Deno', language: 'typescript' },
-  language_info: {
-    name: 'typescript',
-    file_extension: '.ts',
-    mimetype: 'text/x.typescript',
-    codemirror_mode: 'typescript',
-    pygments_lexer: 'typescript',
-    nbconvert_exporter: 'script',
-  },
+const TYPESCRIPT_METADATA = {
+  kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' },
+  language_info: { name: 'typescript', file_extension: '.ts', mimetype: 'text/typescript', codemirror_mode: 'typescript' },
+} as const;
+
+const PYTHON_METADATA = {
+  kernelspec: { name: 'python3', display_name: 'Python 3 (ipykernel)', language: 'python' },
+  language_info: { name: 'python', file_extension: '.py', mimetype: 'text/x-python', codemirror_mode: { name: 'ipython', version: 3 } },
 } as const;
 
 export interface NotebookInput {
@@ -35,6 +36,8 @@ export interface NotebookInput {
   readonly model: ModelName;
   readonly modelTitle: string;
   readonly source: SourceSteps;
+  /** The short run executing the notebook makes. */
+  readonly run: NotebookRun;
   /** This family's results for this model, with the file each came from (relative to the notebook). */
   readonly runs: readonly RecordedRun[];
   /** Links from the notebook's folder: to the source file and to the side-by-side page. */
@@ -42,59 +45,83 @@ export interface NotebookInput {
   readonly sideBySideLink: string;
 }
 
-function recordedRunsIntro(family: FrameworkFamily, model: ModelName, runs: readonly RecordedRun[]): string {
-  if (runs.length === 0) {
-    return `## Recorded runs\n\nNone yet: \`rosetta train --framework <${family.id} backend> --model ${model}\` records one, and \`rosetta report\` puts it here.`;
-  }
-  const backends = [...new Set(runs.map(({ result }) => result.framework))].map((framework) => `\`${framework}\``);
-  const count = backends.length === 1 ? `one ${family.title} backend, ${backends[0]}` : `${backends.length} ${family.title} backends: ${backends.join(', ')}`;
-  const machines = new Set(runs.map(({ result }) => result.label)).size;
-  return [
-    '## Recorded runs',
-    '',
-    `The code above ran on ${count}${machines > 1 ? `, on ${machines} machines` : ''}. Each run below is one results file written by \`rosetta train\`; ` +
-      '`rosetta report` put its contents into the outputs of a cell that holds only a comment: they are that run\'s ' +
-      'recorded output (the lines it printed, its results, its machine), with its file and start time, not the output ' +
-      'of executing this notebook.',
-    '',
-    runsSummary(runs),
-  ].join('\n');
+/**
+ * `{ trainStep }` written out as `{ trainStep: trainStep }`: tslab 1.0.22 rewrites a name
+ * declared in an earlier cell into a read of that cell's exports, but misses it in a
+ * shorthand property, which then throws a ReferenceError.
+ */
+function expandShorthandProperties(code: string): string {
+  const file = ts.createSourceFile('cell.ts', code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const ends: { at: number; name: string }[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isShorthandPropertyAssignment(node)) ends.push({ at: node.name.getEnd(), name: node.name.text });
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  let out = code;
+  for (const { at, name } of ends.sort((a, b) => b.at - a.at)) out = `${out.slice(0, at)}: ${name}${out.slice(at)}`;
+  return out;
 }
 
+/**
+ * A TypeScript source's code as tslab runs it: its relative imports (`./layout.js`) name its
+ * package instead, whose entry point exports the same names; its top-level declarations lose
+ * `export`, which tslab adds itself (a cell that exports twice fails); shorthand properties
+ * are written out (above).
+ */
+export function notebookCode(family: FrameworkFamily, code: string): string {
+  if (family.language !== 'typescript') return code;
+  const imports = code.replace(/(from\s+)(['"])\.\/[^'"]+\2/g, `$1$2${family.packageName}$2`);
+  return expandShorthandProperties(imports.replace(/^export (?=(?:async )?function |const |let |class |interface |type |enum )/gm, ''));
+}
+
+const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+
 export function buildNotebook(input: NotebookInput): INotebookContent {
-  const { family, model, modelTitle, source, sourceLink, sideBySideLink } = input;
-  const runs = [...input.runs].sort((a, b) => a.result.framework.localeCompare(b.result.framework));
+  const { family, model, modelTitle, source, run, sourceLink, sideBySideLink } = input;
+  const driver = driverCells(family, model, run);
   const cells: ICell[] = [
     markdownCell(
       'title',
       `# ${family.title} — ${modelTitle}\n\n` +
-        `Generated by \`rosetta report\` from [\`${source.file}\`](${sourceLink}): each code cell below is one step ` +
-        `region of that file, verbatim, in the order every framework follows. Do not edit this notebook; edit the ` +
-        `source and run \`rosetta report\`. The same steps of the other frameworks: [side by side](${sideBySideLink}).\n\n` +
-        `The code cells have not been executed here. Under *Recorded runs* at the end are the runs \`rosetta train\` ` +
-        `recorded for each ${family.title} backend, as outputs labelled with their results file and date.`,
+        `The code cells under *The model, step by step* are [\`${source.file}\`](${sourceLink}), cut at its step markers, verbatim` +
+        `${family.language === 'typescript' ? ' but for what the kernel, tslab, needs: relative imports name the package, declarations are not exported, and shorthand properties are written out' : ''}. ` +
+        `The cells under *Run* use them: they load the real data, ` +
+        `build the model from the shared initial weights and train a short run, ${run.epochs} epoch(s) on the first ` +
+        `${run.trainLimit} training samples, then predict and evaluate on the first ${run.testLimit} test samples. ` +
+        `\`rosetta report\` generated this notebook and executed it top to bottom; every output is from that execution. ` +
+        `The same steps in the other frameworks: [side by side](${sideBySideLink}).`,
     ),
   ];
-  if (source.preamble) cells.push(markdownCell('imports-title', '## Imports'), codeCell('imports', source.preamble));
-  STEPS.forEach((step, index) => {
-    const id = step.name.replace(/[^a-z0-9]+/g, '-');
-    cells.push(markdownCell(`${id}-title`, `## ${index + 1}. ${step.title}`), codeCell(id, source.steps.get(step.name)!));
-  });
-  cells.push(markdownCell('recorded-runs', recordedRunsIntro(family, model, runs)));
-  // Jupyter needs unique cell ids; a backend can have several recorded runs (other machines).
-  const ids = new Set<string>();
-  for (const run of runs) {
-    const base = cellId(`run-${run.result.framework}`);
-    let id = base;
-    for (let n = 2; ids.has(id); n++) id = `${base}-${n}`;
-    ids.add(id);
-    cells.push(...recordedRunCells(run, id));
+  if (family.language === 'python') {
+    const folder = sourceLink.slice(0, sourceLink.lastIndexOf('/'));
+    cells.push(codeCell('path', `import sys\n\n# The PyTorch model files' folder.\nsys.path.insert(0, '${folder}')`));
   }
-
+  cells.push(markdownCell('imports-title', '## File comment and imports'), codeCell('imports', notebookCode(family, source.preamble)));
+  cells.push(markdownCell('steps-title', '## The model, step by step'));
+  STEPS.forEach((step, index) => {
+    const id = slug(step.name);
+    cells.push(markdownCell(`${id}-title`, `### ${index + 1}. ${step.title}`), codeCell(id, notebookCode(family, source.steps.get(step.name)!)));
+  });
+  if (source.epilogue !== '') {
+    cells.push(
+      markdownCell('adapter-title', `### The rest of the file\n\nWhat the command line trains: the steps above, put together.`),
+      codeCell('adapter', notebookCode(family, source.epilogue)),
+    );
+  }
+  cells.push(markdownCell('run-title', '## Run'), codeCell('setup', driver.setup));
+  for (const { step, code } of driver.run) {
+    const index = STEPS.findIndex(({ name }) => name === step);
+    cells.push(markdownCell(`run-${slug(step)}-title`, `### ${index + 1}. ${STEPS[index]!.title}`), codeCell(`run-${slug(step)}`, code));
+  }
+  cells.push(markdownCell('recorded-runs', recordedRunsMarkdown(family, model, input.runs)));
   return {
     nbformat: 4,
     nbformat_minor: 5,
-    metadata: { ...KERNEL_METADATA, rosetta: { generatedBy: 'rosetta report', source: source.file, family: family.id, model } },
+    metadata: {
+      ...(family.language === 'python' ? PYTHON_METADATA : TYPESCRIPT_METADATA),
+      rosetta: { generatedBy: 'rosetta report', source: source.file, family: family.id, model, run: { ...run } },
+    },
     cells,
   };
 }

@@ -6,10 +6,11 @@ import { ResultFileError } from '@rosetta/harness';
 import { sampleBenchRecord } from '@rosetta/harness/testing';
 import { FAMILIES } from './families.js';
 import { notebookProblems } from './nbformat-schema.js';
-import { joinSource } from './notebook.js';
+import { joinSource, notebookCode } from './notebook.js';
+import { NotebookExecutionError, type NotebookExecutor } from './notebook-execute.js';
 import { ReadmeSectionError, SECTION_END, SECTION_START } from './readme-section.js';
 import { runReport } from './report.js';
-import { StepMarkerError, STEPS } from './steps.js';
+import { extractSteps, StepMarkerError, STEPS } from './steps.js';
 import { AGREEING_RUNS, fixtureWorkspace, README_TEXT, writeFixtureRuns, type FixtureWorkspace, type RunFixture } from './testing/fixtures.js';
 
 const roots: string[] = [];
@@ -20,8 +21,18 @@ async function workspace(runs: readonly RunFixture[], readme?: string): Promise<
   return ws;
 }
 
-function report(ws: FixtureWorkspace) {
-  return runReport({ workspaceRoot: ws.root, resultsDirs: [ws.resultsDir], notebooksDir: ws.notebooksDir, readme: ws.readme });
+/** Stands in for nbclient: every code cell "prints" its id, as an executed cell would have outputs. */
+const fakeExecutor: NotebookExecutor = async (notebook) => ({
+  ...notebook,
+  cells: notebook.cells.map((cell) =>
+    cell.cell_type === 'code' ? { ...cell, execution_count: 1, outputs: [{ output_type: 'stream', name: 'stdout', text: [`ran ${String(cell.id)}\n`] }] } : cell,
+  ),
+});
+
+const NOTEBOOK_RUN = { seed: 42, epochs: 1, trainLimit: 128, testLimit: 128 } as const;
+
+function report(ws: FixtureWorkspace, execute: NotebookExecutor = fakeExecutor) {
+  return runReport({ workspaceRoot: ws.root, resultsDirs: [ws.resultsDir], notebooksDir: ws.notebooksDir, readme: ws.readme, notebooks: { run: NOTEBOOK_RUN, execute } });
 }
 
 afterEach(async () => {
@@ -49,7 +60,9 @@ describe('runReport on agreeing short runs', () => {
     expect(page).toMatch(/\| \*\*tfjs-cpu\*\* \(tfjs-cpu backend\) \| cpu \| 1 \| 28\.00 % \|.*\| 4\.44× \|/);
     expect(page).toContain('![Training time per backend](training-time.svg)');
     const notebooks = (await readdir(ws.notebooksDir)).sort();
-    expect(notebooks).toEqual(['README.md', 'onnxruntime.cnn.ipynb', 'onnxruntime.rnn.ipynb', 'side-by-side.html', 'side-by-side.md', 'tfjs.cnn.ipynb', 'tfjs.rnn.ipynb']);
+    expect(notebooks).toEqual([
+      'README.md', 'onnxruntime.cnn.ipynb', 'onnxruntime.rnn.ipynb', 'pytorch.cnn.ipynb', 'pytorch.rnn.ipynb', 'side-by-side.html', 'side-by-side.md', 'tfjs.cnn.ipynb', 'tfjs.rnn.ipynb',
+    ]);
     for (const chart of ['training-time.svg', 'loss-per-epoch.svg']) expect((await stat(join(ws.resultsDir, chart))).size).toBeGreaterThan(1000);
   });
 
@@ -64,49 +77,56 @@ describe('runReport on agreeing short runs', () => {
     expect(after.slice(end(after))).toBe(before.slice(end(before)));
     const section = after.slice(start(after), end(after));
     expect(section).not.toContain('old generated text');
-    expect(section).toContain('### CNN: VGG-style on CIFAR-10');
+    // Linked, not copied: the tables are on the results page.
+    expect(section).toContain('[results/README.md](results/README.md) tabulates 10 results of backends on 1 machine: ');
+    expect(section).toContain("every backend's accuracy agrees with the others'");
+    expect(section).not.toContain('| **onnxruntime-cuda**');
     expect(section).toContain('![Training time per backend](results/training-time.svg)');
-    expect(section).toContain('| **onnxruntime-cuda**');
   });
 
-  it('writes notebooks that validate as nbformat 4 and whose code cells are the source regions, in step order', async () => {
+  it('writes executed notebooks whose source cells are the file, verbatim and in order, then the run and the recorded runs', async () => {
     const ws = await workspace(AGREEING_RUNS);
     await report(ws);
     for (const family of FAMILIES) {
       for (const model of ['cnn', 'rnn'] as const) {
         const notebook = JSON.parse(await readFile(join(ws.notebooksDir, `${family.id}.${model}.ipynb`), 'utf8')) as INotebookContent;
         expect(notebookProblems(notebook)).toEqual([]);
-        expect(notebook.nbformat).toBe(4);
-        expect(notebook.metadata.kernelspec?.name).toBe('deno');
-        const source = await readFile(join(ws.root, family.sources[model]), 'utf8');
-        const recorded = notebook.cells.filter((cell) => (cell.metadata.tags as string[] | undefined)?.includes('recorded-run'));
-        const code = notebook.cells.filter((cell) => cell.cell_type === 'code' && !recorded.includes(cell));
-        expect(code.map((cell) => cell.id)).toEqual(['imports', ...STEPS.map((step) => step.name.replace(/ /g, '-'))]);
-        expect(code.map((cell) => cell.outputs)).toEqual(code.map(() => []));
-        let from = 0;
-        for (const cell of code) {
-          const text = joinSource(cell.source);
-          expect(text.length).toBeGreaterThan(0);
-          // Verbatim, and in the order of the file.
-          const at = source.indexOf(text, from);
-          expect(at, `${family.id}.${model} cell ${String(cell.id)}`).toBeGreaterThanOrEqual(from);
-          from = at + text.length;
-        }
-        // The family's recorded runs, one outputs-only cell each, after the steps; no other family's.
-        const mine = AGREEING_RUNS.filter((run) => run.model === model && family.runs(run.framework)).map((run) => run.framework).sort();
-        expect(recorded.map((cell) => cell.id)).toEqual(mine.map((framework) => `run-${framework}`));
-        expect(notebook.cells.indexOf(recorded[0]!)).toBeGreaterThan(notebook.cells.indexOf(code.at(-1)!));
-        for (const cell of recorded) {
-          const framework = String(cell.id).slice('run-'.length);
-          expect(joinSource(cell.source)).toMatch(new RegExp(`from \\.\\./results/fixture-cpu-2-cores/${framework}\\.${model}\\.2ep-all\\.json:`));
-          expect(JSON.stringify(cell.outputs)).toContain(`Environment of ${framework}`);
-        }
+        expect(notebook.metadata.kernelspec?.name).toBe(family.language === 'python' ? 'python3' : 'tslab');
+        expect(notebook.metadata['rosetta']).toMatchObject({ family: family.id, model, run: NOTEBOOK_RUN });
+        const code = notebook.cells.filter((cell) => cell.cell_type === 'code');
+        // Every code cell went through the executor.
+        expect(code.map((cell) => JSON.stringify(cell.outputs))).toEqual(code.map((cell) => JSON.stringify([{ output_type: 'stream', name: 'stdout', text: [`ran ${String(cell.id)}\n`] }])));
+        const fromSource = code.filter((cell) => ['imports', ...STEPS.map((step) => step.name.replace(/ /g, '-')), 'adapter'].includes(String(cell.id)));
+        expect(fromSource.map((cell) => cell.id)).toEqual(['imports', ...STEPS.map((step) => step.name.replace(/ /g, '-')), 'adapter']);
+        // The file's parts, as the kernel needs them (notebookCode: the identity for Python).
+        const parts = extractSteps(await readFile(join(ws.root, family.sources[model]), 'utf8'), family.sources[model]);
+        const expected = [parts.preamble, ...STEPS.map((step) => parts.steps.get(step.name)!), parts.epilogue].map((text) => notebookCode(family, text));
+        expect(fromSource.map((cell) => joinSource(cell.source))).toEqual(expected);
+        const ids = code.map((cell) => String(cell.id));
+        expect(ids.slice(ids.indexOf('setup'))).toEqual(['setup', 'run-load-data', 'run-build-model', 'run-train-on-mini-batches', 'run-predict', 'run-evaluate']);
+        // The family's recorded runs, as Markdown at the end, each naming its file; no other family's.
+        const recorded = joinSource(notebook.cells.at(-1)!.source);
+        const mine = AGREEING_RUNS.filter((run) => run.model === model && family.runs(run.framework)).map((run) => run.framework);
+        for (const framework of mine) expect(recorded).toContain(`(../results/fixture-cpu-2-cores/${framework}.${model}.2ep-all.json)`);
+        expect(recorded.match(/^### /gm) ?? []).toHaveLength(mine.length);
       }
     }
     const sideBySide = await readFile(join(ws.notebooksDir, 'side-by-side.md'), 'utf8');
     for (const family of FAMILIES) expect(sideBySide).toContain(`>${family.title}</a>`);
     expect(sideBySide.match(/<th valign="top">\d\. /g)).toHaveLength(2 * STEPS.length);
     expect(sideBySide).toContain("```ts\n  const step5 = something('onnxruntime', 'rnn', 5); // `evaluate`\n\n  console.log(step5);\n```");
+    expect(sideBySide).toContain("```python\n  const step5 = something('pytorch', 'rnn', 5);");
+  });
+
+  it('writes no notebook, and nothing else, when one fails to execute, and leaves them alone when not asked to execute', async () => {
+    const ws = await workspace(AGREEING_RUNS);
+    const failing: NotebookExecutor = async (_notebook, _folder, name) => {
+      throw new NotebookExecutionError(`${name}: executing it failed: NameError`);
+    };
+    await expect(report(ws, failing)).rejects.toThrow(/tfjs\.cnn\.ipynb: executing it failed: NameError/);
+    await expect(stat(ws.notebooksDir)).rejects.toThrow(/ENOENT/);
+    await runReport({ workspaceRoot: ws.root, resultsDirs: [ws.resultsDir], notebooksDir: ws.notebooksDir, readme: null });
+    expect((await readdir(ws.notebooksDir)).sort()).toEqual(['README.md', 'side-by-side.html', 'side-by-side.md']);
   });
 });
 
@@ -122,7 +142,10 @@ describe('runReport on several machines', () => {
     await writeFixtureRuns(gpuDir, GPU_RUNS, ws.root);
     const out = join(ws.root, 'report');
     const lines: string[] = [];
-    const outcome = await runReport({ workspaceRoot: ws.root, resultsDirs: [ws.resultsDir, gpuDir], outDir: out, notebooksDir: ws.notebooksDir, readme: ws.readme, log: (line) => lines.push(line) });
+    const outcome = await runReport({
+      workspaceRoot: ws.root, resultsDirs: [ws.resultsDir, gpuDir], outDir: out, notebooksDir: ws.notebooksDir, readme: ws.readme,
+      notebooks: { run: NOTEBOOK_RUN, execute: fakeExecutor }, log: (line) => lines.push(line),
+    });
     expect(outcome.disagreements).toEqual([]);
     const page = await readFile(join(out, 'README.md'), 'utf8');
     expect(page).toContain('| backend | `fixture-cpu-2-cores` | `nvidia-h200` |');
@@ -133,7 +156,7 @@ describe('runReport on several machines', () => {
     await expect(stat(join(ws.resultsDir, 'README.md'))).rejects.toThrow(/ENOENT/);
     const readme = await readFile(ws.readme, 'utf8');
     expect(readme).toContain('Generated by `rosetta report` from the results files in results/, gpu-box/results/');
-    expect(readme).toContain('Details: [results](report/README.md)');
+    expect(readme).toContain('[report/README.md](report/README.md) tabulates');
     // Each notebook run links to its own directory's file.
     const notebook = await readFile(join(ws.notebooksDir, 'onnxruntime.cnn.ipynb'), 'utf8');
     expect(notebook).toContain('../gpu-box/results/nvidia-h200/onnxruntime-cuda.cnn.2ep-all.json');
@@ -177,7 +200,11 @@ describe('runReport failures', () => {
     const text = await readFile(ws.readme, 'utf8');
     const section = text.slice(text.indexOf('<!-- bench:start -->'), text.indexOf('<!-- bench:end -->'));
     expect(section).not.toContain('old bench');
-    expect(section.indexOf('[results/bench/b.json](results/bench/b.json), 2026-12-04 10:00 UTC')).toBeLessThan(section.indexOf('[results/bench/a.json](results/bench/a.json), 2026-12-03 00:36 UTC'));
+    // The newest tabulated, the older one linked.
+    expect(section).toContain('[results/bench/b.json](results/bench/b.json), 2026-12-04 10:00 UTC');
+    expect(section).not.toContain('[results/bench/a.json](results/bench/a.json), 2026-12-03');
+    expect(section).toContain('Earlier records: [results/bench/a.json](results/bench/a.json) (2026-12-03).');
+    expect(section.match(/\| model \| framework \|/g)).toHaveLength(1);
     expect(section).toContain('`rosetta bench --framework fast --reference pytorch --out results/bench/m.json` on AMD EPYC (2 cores, 24 GiB)');
     expect(section).toContain('load average (1 min) cnn 0.78 → 1.88.');
     expect(section).toContain('Peaks measured in the same run: native code **200 GFLOP/s** (MatMul 4096 x 4096 x 4096).');

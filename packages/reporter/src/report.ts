@@ -14,6 +14,8 @@ import { FAMILIES, type FrameworkFamily } from './families.js';
 import { notebookProblems } from './nbformat-schema.js';
 import { renderNotebookIndex } from './notebook-index.js';
 import { buildNotebook } from './notebook.js';
+import type { NotebookRun } from './notebook-driver.js';
+import type { NotebookExecutor } from './notebook-execute.js';
 import { FRAMEWORKS_SECTION, renderFrameworksTable } from './frameworks-table.js';
 import { hasSection, readMarkedReadme, replaceSection } from './readme-section.js';
 import { readResultsDirs, type ReadRunSet } from './results-dir.js';
@@ -33,6 +35,11 @@ export interface ReportOptions {
   /** Where README.md (the tables) and the charts go; the first results directory when absent. */
   readonly outDir?: string;
   readonly notebooksDir: string;
+  /**
+   * Generate the notebooks and execute them (a short training run each), writing them only when
+   * every one ran; absent, the notebooks are left as they are.
+   */
+  readonly notebooks?: { readonly run: NotebookRun; readonly execute: NotebookExecutor };
   /** The README whose marked section receives the tables; null leaves every README alone. */
   readonly readme: string | null;
   /** Defaults to the TF.js and ONNX Runtime families; tests pass their own. */
@@ -93,7 +100,7 @@ function sourceOf(sources: Sources, family: FrameworkFamily, model: ModelName): 
   return source;
 }
 
-/** The notebooks, the side-by-side page and their index, keyed by path; each notebook schema-checked. */
+/** The side-by-side page, the notebooks' index and, when asked, the notebooks, executed, keyed by path; each notebook schema-checked. */
 async function notebookOutputs(options: ReportOptions, outDir: string, families: readonly FrameworkFamily[], sources: Sources, sets: readonly ReadRunSet[], analysis: Analysis, charts: readonly Chart[]): Promise<Map<string, string>> {
   const { workspaceRoot, notebooksDir } = options;
   const outputs = new Map<string, string>();
@@ -116,6 +123,8 @@ async function notebookOutputs(options: ReportOptions, outDir: string, families:
   outputs.set(join(notebooksDir, 'side-by-side.html'), await renderSideBySidePage({ models: sideBySide, analysis, charts, resultsLink, markdownLink: 'side-by-side.md' }));
   outputs.set(join(notebooksDir, 'README.md'), renderNotebookIndex(families, MODELS, resultsLink));
 
+  if (options.notebooks === undefined) return outputs;
+  const { run, execute } = options.notebooks;
   for (const family of families) {
     for (const { model, title } of MODELS) {
       const file = join(notebooksDir, `${family.id}.${model}.ipynb`);
@@ -125,27 +134,37 @@ async function notebookOutputs(options: ReportOptions, outDir: string, families:
         model,
         modelTitle: title,
         source: sourceOf(sources, family, model),
+        run,
         runs,
         sourceLink: sourceLink(family, model),
         sideBySideLink: 'side-by-side.md',
       });
       const problems = notebookProblems(notebook);
       if (problems.length > 0) throw new NotebookSchemaError(`${file}: the generated notebook is not valid nbformat 4.5: ${problems.join('; ')}`);
-      outputs.set(file, `${JSON.stringify(notebook, null, 1)}\n`);
+      options.log?.(`executing ${file}`);
+      const executed = await execute(notebook, notebooksDir, file);
+      const executedProblems = notebookProblems(executed);
+      if (executedProblems.length > 0) throw new NotebookSchemaError(`${file}: the executed notebook is not valid nbformat 4.5: ${executedProblems.join('; ')}`);
+      outputs.set(file, `${JSON.stringify(executed, null, 1)}\n`);
     }
   }
   return outputs;
 }
 
-/** The root README's section: the tables, the charts and links, relative to the README. */
-function readmeSection(readme: string, options: ReportOptions, outDir: string, tables: string, chartMarkdown: (fromDir: string) => string): string {
+/** The root README's section: what the results page holds, linked rather than copied, and the charts, relative to the README. */
+function readmeSection(readme: string, options: ReportOptions, outDir: string, analysis: Analysis, chartMarkdown: (fromDir: string) => string): string {
   const from = dirname(readme);
   const sideBySide = link(from, join(options.notebooksDir, 'side-by-side.md'));
+  const page = link(from, join(outDir, 'README.md'));
+  const results = analysis.models.flatMap((model) => model.groups.flatMap((group) => group.machines.flatMap((machine) => machine.rows)));
+  const machines = new Set(analysis.models.flatMap((model) => model.labels));
+  const check = analysis.disagreements.length === 0 ? 'every backend\'s accuracy agrees with the others\'' : `**accuracy check failed**: ${analysis.disagreements.join('; ')}`;
   return [
     GENERATED.replace('results files', `results files in ${options.resultsDirs.map((dir) => `${link(from, dir)}/`).join(', ')}`),
-    tables,
+    `[${page}](${page}) tabulates ${results.length} results of backends on ${machines.size} machine${machines.size === 1 ? '' : 's'}: ` +
+      `accuracy, training time, steps and inference, per model, machine and run configuration; ${check}.`,
     chartMarkdown(from),
-    `Details: [results](${link(from, join(outDir, 'README.md'))}); the code of every step side by side: [${sideBySide}](${sideBySide}).`,
+    `The code of every step side by side: [${sideBySide}](${sideBySide}).`,
   ].join('\n\n');
 }
 
@@ -177,7 +196,7 @@ export async function runReport(options: ReportOptions): Promise<ReportOutcome> 
   for (const [file, text] of await notebookOutputs(options, outDir, families, sources, sets, analysis, charts)) outputs.set(file, text);
   if (readmeFile) {
     const { path, text } = readmeFile;
-    const withResults = replaceSection(text, readmeSection(path, options, outDir, renderTables(analysis, 3), chartMarkdown), path);
+    const withResults = replaceSection(text, readmeSection(path, options, outDir, analysis, chartMarkdown), path);
     // The backends and bench tables are optional: a README without their markers simply has none.
     const withFrameworks = hasSection(withResults, FRAMEWORKS_SECTION)
       ? replaceSection(withResults, renderFrameworksTable(FRAMEWORKS), path, FRAMEWORKS_SECTION)

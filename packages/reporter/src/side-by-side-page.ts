@@ -12,8 +12,9 @@ import { Marked } from 'marked';
 import type { Analysis, BackendRuns, ModelAnalysis } from './analysis.js';
 import type { Chart } from './charts.js';
 import { accuracyText, seconds } from './format.js';
-import { highlightTypeScript } from './highlight.js';
+import { highlight } from './highlight.js';
 import { escapeHtml } from './html.js';
+import type { FrameworkFamily } from './families.js';
 import type { SideBySideModel } from './side-by-side.js';
 import { STEPS } from './steps.js';
 import { NOTES, renderTables } from './table.js';
@@ -62,8 +63,8 @@ function runsList(runs: readonly BackendRuns[], withLabels: boolean): string {
   return `<ul class="runs" aria-label="recorded runs: test accuracy · training time">${items.join('')}</ul>`;
 }
 
-async function codeCell(code: string, family: string): Promise<string> {
-  return `<td data-family="${escapeHtml(family)}">${await highlightTypeScript(code)}</td>`;
+async function codeCell(code: string, family: FrameworkFamily): Promise<string> {
+  return `<td data-family="${escapeHtml(family.id)}">${await highlight(code, family.language)}</td>`;
 }
 
 async function modelSection(model: SideBySideModel, all: Analysis): Promise<string> {
@@ -86,13 +87,13 @@ async function modelSection(model: SideBySideModel, all: Analysis): Promise<stri
       columns.map(async ({ family, source }) =>
         source.preamble === ''
           ? `<td data-family="${escapeHtml(family.id)}"><p class="none">none</p></td>`
-          : `<td data-family="${escapeHtml(family.id)}"><details><summary>${source.preamble.split('\n').length} lines</summary>${await highlightTypeScript(source.preamble)}</details></td>`,
+          : `<td data-family="${escapeHtml(family.id)}"><details><summary>${source.preamble.split('\n').length} lines</summary>${await highlight(source.preamble, family.language)}</details></td>`,
       ),
     );
     rows.push(`<tr data-step="imports"><th scope="row">File comment and imports</th>${cells.join('')}</tr>`);
   }
   for (const [index, step] of STEPS.entries()) {
-    const cells = await Promise.all(columns.map(({ family, source }) => codeCell(source.steps.get(step.name)!, family.id)));
+    const cells = await Promise.all(columns.map(({ family, source }) => codeCell(source.steps.get(step.name)!, family)));
     rows.push(`<tr data-step="${escapeHtml(step.name)}"><th scope="row"><span class="number">${index + 1}</span> ${escapeHtml(step.title)}</th>${cells.join('')}</tr>`);
   }
   return [

@@ -1,7 +1,8 @@
 /**
- * The steps every model source marks with VS Code folding regions (notes: steps.md), in
- * this order. The notebooks and the side-by-side page are cut from these regions, so the
- * documentation is always the code that ran.
+ * The steps every model source marks with VS Code folding regions, in
+ * this order: `// #region <step>` in TypeScript, `# region <step>` in Python, each closed by
+ * its `#endregion` line. The notebooks and the side-by-side page are cut from these regions,
+ * so the documentation is always the code that ran.
  */
 import { readFile } from 'node:fs/promises';
 
@@ -20,16 +21,18 @@ export interface SourceSteps {
   readonly file: string;
   /** Everything before the first region (file comment and imports), trimmed of blank edge lines. */
   readonly preamble: string;
-  /** The code between each step's `// #region` and `// #endregion` lines, verbatim. */
+  /** The code between each step's region and endregion lines, verbatim. */
   readonly steps: ReadonlyMap<StepName, string>;
+  /** Everything after the last region (what adapts the steps to the harness), trimmed of blank edge lines. */
+  readonly epilogue: string;
 }
 
 export class StepMarkerError extends Error {
   override readonly name = 'StepMarkerError';
 }
 
-const REGION = /^\s*\/\/\s*#region\b\s*(.*?)\s*$/;
-const END_REGION = /^\s*\/\/\s*#endregion\b/;
+const REGION = /^\s*(?:\/\/\s*#|#\s*)region\b\s*(.*?)\s*$/;
+const END_REGION = /^\s*(?:\/\/\s*#|#\s*)endregion\b/;
 
 /** Drops blank lines at both ends; the rest stays byte for byte as in the file. */
 function trimBlankLines(lines: readonly string[]): string {
@@ -50,6 +53,7 @@ export function extractSteps(text: string, file: string): SourceSteps {
   const steps = new Map<StepName, string>();
   let open: { step: StepName; line: number } | null = null;
   let firstRegion = -1;
+  let lastEnd = -1;
   let bodyStart = 0;
 
   lines.forEach((line, index) => {
@@ -75,17 +79,19 @@ export function extractSteps(text: string, file: string): SourceSteps {
       if (!open) throw new StepMarkerError(`${at}: "#endregion" without an open "#region"`);
       steps.set(open.step, trimBlankLines(lines.slice(bodyStart, index)));
       open = null;
+      lastEnd = index;
     }
   });
 
   if (open) {
     const { step, line } = open;
-    throw new StepMarkerError(`${file}:${line}: "#region ${step}" is never closed with "// #endregion"`);
+    throw new StepMarkerError(`${file}:${line}: "#region ${step}" is never closed with an "#endregion" line`);
   }
-  const missing = STEPS.filter((step) => !steps.has(step.name)).map((step) => `"// #region ${step.name}"`);
-  if (missing.length > 0) throw new StepMarkerError(`${file}: missing step marker ${missing.join(', ')} (see notes/steps.md)`);
+  const marker = file.endsWith('.py') ? '# region' : '// #region';
+  const missing = STEPS.filter((step) => !steps.has(step.name)).map((step) => `"${marker} ${step.name}"`);
+  if (missing.length > 0) throw new StepMarkerError(`${file}: missing step marker ${missing.join(', ')}`);
 
-  return { file, preamble: trimBlankLines(lines.slice(0, firstRegion)), steps };
+  return { file, preamble: trimBlankLines(lines.slice(0, firstRegion)), steps, epilogue: trimBlankLines(lines.slice(lastEnd + 1)) };
 }
 
 /** Reads and cuts one model source; a missing file is named as such. */

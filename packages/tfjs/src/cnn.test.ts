@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initialWeights, type Weights } from '@rosetta/harness';
 import { CNN_SPEC } from '@rosetta/spec';
 import { cnnReference, crossEntropy, lastDenseGradient } from '@rosetta/spec/testing';
-import { accuracy, buildModel, createModel, input, optimizer, predict, trainStep } from './cnn.js';
+import { accuracy, buildModel, createModel, input, optimizer, predict, trainEpoch, trainStep } from './cnn.js';
 import { CNN_BINDINGS } from './layout.js';
 import { setCanonicalWeights } from './layer-weights.js';
 import { TfjsModel } from './model.js';
@@ -63,7 +63,7 @@ describe('TF.js CNN', () => {
     const model = buildModel({ dropout: false });
     setCanonicalWeights(model, CNN_BINDINGS, weights);
     for (const layer of model.layers) if (layer.name.startsWith('conv')) layer.trainable = false;
-    const trainable = new TfjsModel({ model, optimizer: optimizer(), bindings: CNN_BINDINGS, steps: { trainStep, predict, accuracy }, backendName: 'cpu' });
+    const trainable = new TfjsModel({ model, optimizer: optimizer(), bindings: CNN_BINDINGS, steps: { trainStep, trainEpoch, predict, accuracy }, backendName: 'cpu' });
 
     const { batch, nchw } = imageBatch(2, 12);
     const losses: number[] = [];

@@ -75,8 +75,8 @@ export function buildModel(options: { dropout: boolean }): tfl.Sequential {
 
 // #region loss and optimiser
 // Loss: softmax cross-entropy on the logits with the sparse labels, batch mean (loss.ts,
-// shared with the GRU: TF.js has no sparse variant). Optimiser: SGD with momentum 0.9 and
-// no unit gain. TF.js's MomentumOptimizer computes v = momentum * v + g; w = w - lr * v,
+// shared with the GRU: TF.js has no sparse variant). Optimiser: SGD with momentum and no
+// unit gain. TF.js's MomentumOptimizer computes v = momentum * v + g; w = w - lr * v,
 // which is SPEC.md's formula (Nesterov off).
 export const loss = sparseSoftmaxCrossEntropy;
 
@@ -87,11 +87,10 @@ export function optimizer(): tf.MomentumOptimizer {
 // #endregion
 
 // #region train on mini-batches
-// One step per batch, in the iterator's order (the epoch loop is TfjsModel.trainEpoch in
-// model.ts). `minimize` runs the forward pass in training mode (dropout on) and the loss
-// on a gradient tape, takes the gradients of the loss with respect to the model's
-// trainable variables, and applies the optimiser's update to them; `true` hands the loss
-// back.
+// One optimiser step per batch, in the iterator's order. `minimize` runs the forward pass in
+// training mode (dropout on) and the loss on a gradient tape, takes the gradients of the loss
+// with respect to the model's trainable variables, and applies the optimiser's update to
+// them; `true` hands the loss back.
 export async function trainStep(model: tfl.LayersModel, optimizer: tf.Optimizer, batch: Batch): Promise<number> {
   const lossValue = tf.tidy(() => {
     const x = input(batch);
@@ -106,6 +105,11 @@ export async function trainStep(model: tfl.LayersModel, optimizer: tf.Optimizer,
   const [value] = await lossValue.data();
   lossValue.dispose();
   return value!;
+}
+
+/** One epoch: a step on each batch of the shared iterator, each loss reported as it is known. */
+export async function trainEpoch(model: tfl.LayersModel, optimizer: tf.Optimizer, batches: Iterable<Batch>, report: (loss: number) => void): Promise<void> {
+  for (const batch of batches) report(await trainStep(model, optimizer, batch));
 }
 // #endregion
 
@@ -128,5 +132,5 @@ export function accuracy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
 export function createModel(options: ModelOptions, backendName: string): TfjsModel {
   const model = buildModel({ dropout: options.dropout });
   setCanonicalWeights(model, CNN_BINDINGS, options.weights);
-  return new TfjsModel({ model, optimizer: optimizer(), bindings: CNN_BINDINGS, steps: { trainStep, predict, accuracy }, backendName });
+  return new TfjsModel({ model, optimizer: optimizer(), bindings: CNN_BINDINGS, steps: { trainStep, trainEpoch, predict, accuracy }, backendName });
 }

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Batch } from '@rosetta/data';
 import type { Tensor } from '@rosetta/harness';
 import * as cnn from './cnn.js';
-import { accuracy, predict, trainStep } from './cnn.js';
+import { accuracy, predict, trainEpoch, trainStep } from './cnn.js';
 import type { WeightBinding } from './layout.js';
 import { TfjsModel } from './model.js';
 import * as rnn from './rnn.js';
@@ -20,7 +20,7 @@ describe('TfjsModel.profileKernels', () => {
     // A linear classifier on the CNN's input: the adapter's loop and the CNN's step, quickly.
     const model = tfl.sequential({ layers: [tfl.layers.flatten({ inputShape: [32, 32, 3] }), tfl.layers.dense({ units: 10 })] });
     const classifier = new TfjsModel({
-      model, optimizer: tf.train.sgd(0.01), bindings: [], steps: { trainStep, predict, accuracy }, backendName: 'cpu',
+      model, optimizer: tf.train.sgd(0.01), bindings: [], steps: { trainStep, trainEpoch, predict, accuracy }, backendName: 'cpu',
     });
     const batches = [imageBatch(2, 1).batch, imageBatch(2, 2).batch];
     const events = await classifier.profileKernels(() => classifier.trainEpoch(batches, () => undefined));

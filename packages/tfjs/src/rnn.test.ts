@@ -7,7 +7,7 @@ import { crossEntropy, rnnReference } from '@rosetta/spec/testing';
 import { RNN_BINDINGS } from './layout.js';
 import { setCanonicalWeights } from './layer-weights.js';
 import { TfjsModel } from './model.js';
-import { accuracy, buildModel, createModel, input, optimizer, predict, trainStep } from './rnn.js';
+import { accuracy, buildModel, createModel, input, optimizer, predict, trainEpoch, trainStep } from './rnn.js';
 import { imageBatch, tokenBatch } from './testing/batches.js';
 
 /** Float32 GRU over 150 steps against a float64 reference: rounding stays far below 1e-5. */
@@ -55,7 +55,7 @@ describe('TF.js GRU model', () => {
     const model = buildModel();
     setCanonicalWeights(model, RNN_BINDINGS, weights);
     model.getLayer('embedding').trainable = false;
-    const trainable = new TfjsModel({ model, optimizer: optimizer(), bindings: RNN_BINDINGS, steps: { trainStep, predict, accuracy }, backendName: 'cpu' });
+    const trainable = new TfjsModel({ model, optimizer: optimizer(), bindings: RNN_BINDINGS, steps: { trainStep, trainEpoch, predict, accuracy }, backendName: 'cpu' });
     const batch = tokenBatch(2, 6);
     const losses: number[] = [];
     await trainable.trainEpoch([batch], (l) => losses.push(...l));

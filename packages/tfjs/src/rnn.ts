@@ -78,11 +78,10 @@ export function optimizer(): tf.AdamOptimizer {
 // #endregion
 
 // #region train on mini-batches
-// One step per batch, in the iterator's order (the epoch loop is TfjsModel.trainEpoch in
-// model.ts). `minimize` runs the forward pass and the loss on a gradient tape, takes the
-// gradients of the loss with respect to the model's trainable variables, and applies
-// Adam's update to them; `true` hands the loss back. TF.js unrolls the 150 time steps in
-// JavaScript, forward and backward.
+// One optimiser step per batch, in the iterator's order. `minimize` runs the forward pass and
+// the loss on a gradient tape, takes the gradients of the loss with respect to the model's
+// trainable variables, and applies Adam's update to them; `true` hands the loss back. TF.js
+// unrolls the time steps in JavaScript, forward and backward.
 export async function trainStep(model: tfl.LayersModel, optimizer: tf.Optimizer, batch: Batch): Promise<number> {
   const lossValue = tf.tidy(() => {
     const x = input(batch);
@@ -97,6 +96,11 @@ export async function trainStep(model: tfl.LayersModel, optimizer: tf.Optimizer,
   const [value] = await lossValue.data();
   lossValue.dispose();
   return value!;
+}
+
+/** One epoch: a step on each batch of the shared iterator, each loss reported as it is known. */
+export async function trainEpoch(model: tfl.LayersModel, optimizer: tf.Optimizer, batches: Iterable<Batch>, report: (loss: number) => void): Promise<void> {
+  for (const batch of batches) report(await trainStep(model, optimizer, batch));
 }
 // #endregion
 
@@ -119,5 +123,5 @@ export function accuracy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
 export function createModel(options: ModelOptions, backendName: string): TfjsModel {
   const model = buildModel();
   setCanonicalWeights(model, RNN_BINDINGS, options.weights);
-  return new TfjsModel({ model, optimizer: optimizer(), bindings: RNN_BINDINGS, steps: { trainStep, predict, accuracy }, backendName });
+  return new TfjsModel({ model, optimizer: optimizer(), bindings: RNN_BINDINGS, steps: { trainStep, trainEpoch, predict, accuracy }, backendName });
 }

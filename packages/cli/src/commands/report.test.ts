@@ -13,7 +13,7 @@ afterEach(async () => {
   for (const root of roots.splice(0)) await rm(root, { recursive: true, force: true });
 });
 
-/** Runs `rosetta report` on fixture results (the model sources are the workspace's own). */
+/** Runs `rosetta report` on fixture results, leaving the notebooks alone (test/notebooks.test.ts executes them). */
 async function report(runs: readonly RunFixture[], extra: (ws: Awaited<ReturnType<typeof fixtureWorkspace>>) => Promise<string[]> = async (ws) => ['--results', ws.resultsDir]) {
   const ws = await fixtureWorkspace(runs);
   roots.push(ws.root);
@@ -21,7 +21,7 @@ async function report(runs: readonly RunFixture[], extra: (ws: Awaited<ReturnTyp
   const lines: string[] = [];
   vi.spyOn(console, 'log').mockImplementation((line: string) => lines.push(line));
   vi.spyOn(console, 'error').mockImplementation((line: string) => errors.push(line));
-  await reportCommand().parseAsync([...(await extra(ws)), '--notebooks', ws.notebooksDir, '--readme', ws.readme], { from: 'user' });
+  await reportCommand().parseAsync([...(await extra(ws)), '--notebooks', ws.notebooksDir, '--readme', ws.readme, '--no-execute'], { from: 'user' });
   return { ws, errors, lines, exitCode: process.exitCode };
 }
 
@@ -30,7 +30,8 @@ describe('rosetta report', () => {
     const { ws, errors, exitCode } = await report(AGREEING_RUNS);
     expect(exitCode).toBeUndefined();
     expect(errors).toEqual([]);
-    expect(await readFile(ws.readme, 'utf8')).toContain('| **tfjs-wasm** (tfjs-wasm backend) | cpu | 1 | 30.00 % |');
+    expect(await readFile(join(ws.resultsDir, 'README.md'), 'utf8')).toContain('| **tfjs-wasm** (tfjs-wasm backend) | cpu | 1 | 30.00 % |');
+    expect(await readFile(ws.readme, 'utf8')).toContain('[results/README.md](results/README.md) tabulates');
   });
 
   it('merges the results directories given, repeated or listed, into one table written to --out, and says what it kept', async () => {
