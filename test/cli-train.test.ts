@@ -116,7 +116,7 @@ describe('rosetta train', () => {
     expect(await readFile(join(out, 'e2e', 'linear.cnn.1ep-all.json'))).toEqual(kept);
     expect(await readResult(join(out, 'e2e', 'linear.cnn.1ep-all.failed.json'))).toMatchObject({ status: 'failed' });
 
-    const report = await rosetta('report', '--results', out, '--notebooks', join(dir, 'kept-notebooks'), '--no-readme');
+    const report = await rosetta('report', '--no-execute', '--results', out, '--notebooks', join(dir, 'kept-notebooks'), '--no-readme');
     expect(report.code, report.stderr).toBe(0);
     const table = await readFile(join(out, 'README.md'), 'utf8');
     expect(table).toContain('| **linear** (plain TypeScript) |');

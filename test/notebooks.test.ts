@@ -53,7 +53,7 @@ describe('rosetta report executes every notebook', () => {
     const notebook = JSON.parse(await readFile(join(dir, `${name}.ipynb`), 'utf8')) as INotebookContent;
     const code = notebook.cells.filter((cell): cell is ICodeCell => cell.cell_type === 'code');
     for (const cell of code) {
-      expect(cell.metadata['execution'], `${name} cell ${String(cell.id)}`).toHaveProperty('iopub.execute_input');
+      expect(cell.metadata['execution'], `${name} cell ${String(cell.id)}`).toHaveProperty('shell.execute_reply');
       expect(cell.outputs.filter((o) => o.output_type === 'error'), `${name} cell ${String(cell.id)}`).toEqual([]);
     }
     const output = (id: string) => text(code.find((cell) => cell.id === id)!);

@@ -5,7 +5,7 @@
  * those backends' results. PyTorch is the bench's reference: its model files are read and
  * executed like the others, and `rosetta train` records no runs of it.
  */
-import type { ModelName } from '@rosetta/harness';
+import { FAMILIES as CATALOGUE_FAMILIES, familyOf, type ModelName } from '@rosetta/harness';
 
 export type Language = 'typescript' | 'python';
 
@@ -25,21 +25,16 @@ export interface FrameworkFamily {
   runs(framework: string): boolean;
 }
 
-function typescriptFamily(id: string, title: string, packageDir: string): FrameworkFamily {
-  return {
+/** The catalogue's families (packages/harness/frameworks.json), whose backends `rosetta train` runs, then PyTorch. */
+export const FAMILIES: readonly FrameworkFamily[] = [
+  ...CATALOGUE_FAMILIES.map(({ id, title, package: packageName, directory }): FrameworkFamily => ({
     id,
     title,
     language: 'typescript',
-    sources: { cnn: `${packageDir}/src/cnn.ts`, rnn: `${packageDir}/src/rnn.ts` },
-    packageName: `@rosetta/${id}`,
-    // Backend packages are named <family>-<backend>, e.g. onnxruntime-cuda.
-    runs: (framework) => framework === id || framework.startsWith(`${id}-`),
-  };
-}
-
-export const FAMILIES: readonly FrameworkFamily[] = [
-  typescriptFamily('tfjs', 'TensorFlow.js', 'packages/tfjs'),
-  typescriptFamily('onnxruntime', 'ONNX Runtime', 'packages/onnxruntime'),
+    sources: { cnn: `${directory}/src/cnn.ts`, rnn: `${directory}/src/rnn.ts` },
+    packageName,
+    runs: (framework) => familyOf(framework)?.id === id,
+  })),
   {
     id: 'pytorch',
     title: 'PyTorch',

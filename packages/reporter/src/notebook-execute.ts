@@ -66,6 +66,8 @@ async function tslabKernelPath(): Promise<string> {
 export const nbclientExecutor = (options: ExecuteOptions): NotebookExecutor => (notebook, folder, name) => executeNotebook(notebook, folder, name, options);
 
 export async function executeNotebook(notebook: INotebookContent, folder: string, name: string, options: ExecuteOptions): Promise<INotebookContent> {
+  // The kernel starts there: a folder the notebook is about to be written into may not exist yet.
+  await mkdir(folder, { recursive: true });
   const kernels = await tslabKernelPath();
   try {
     const output = await new Promise<string>((done, fail) => {
