@@ -32,8 +32,8 @@ import { CNN_SPEC, RNN_SPEC, type ModelName } from './spec.js';
 
 export type Initializer = 'glorot-uniform' | 'zeros' | { uniform: number };
 
-export interface ParameterSpec {
-  readonly name: string;
+export interface ParameterSpec<Name extends string = string> {
+  readonly name: Name;
   readonly shape: readonly number[];
   readonly init: Initializer;
   /** Fan-in and fan-out used by Glorot initialisation. */
@@ -48,33 +48,34 @@ export interface Tensor {
 /** Parameters by canonical name, in the order of `parameterSpecs(model)`. */
 export type Weights = ReadonlyMap<string, Tensor>;
 
-function conv(name: string, out: number, inp: number, k: number): ParameterSpec[] {
+function conv<N extends string>(name: N, out: number, inp: number, k: number): [ParameterSpec<`${N}.weight`>, ParameterSpec<`${N}.bias`>] {
   return [
     { name: `${name}.weight`, shape: [out, inp, k, k], init: 'glorot-uniform', fans: [inp * k * k, out * k * k] },
     { name: `${name}.bias`, shape: [out], init: 'zeros' },
   ];
 }
 
-function dense(name: string, inp: number, out: number): ParameterSpec[] {
+function dense<N extends string>(name: N, inp: number, out: number): [ParameterSpec<`${N}.weight`>, ParameterSpec<`${N}.bias`>] {
   return [
     { name: `${name}.weight`, shape: [inp, out], init: 'glorot-uniform', fans: [inp, out] },
     { name: `${name}.bias`, shape: [out], init: 'zeros' },
   ];
 }
 
-export function parameterSpecs(model: ModelName): ParameterSpec[] {
-  if (model === 'cnn') {
-    const [f1, f2] = CNN_SPEC.blockFilters;
-    const k = CNN_SPEC.kernelSize;
-    return [
-      ...conv('conv1', f1, CNN_SPEC.channels, k),
-      ...conv('conv2', f1, f1, k),
-      ...conv('conv3', f2, f1, k),
-      ...conv('conv4', f2, f2, k),
-      ...dense('dense1', CNN_SPEC.flattenSize, CNN_SPEC.denseUnits),
-      ...dense('dense2', CNN_SPEC.denseUnits, CNN_SPEC.classes),
-    ];
-  }
+function cnnParameterSpecs() {
+  const [f1, f2] = CNN_SPEC.blockFilters;
+  const k = CNN_SPEC.kernelSize;
+  return [
+    ...conv('conv1', f1, CNN_SPEC.channels, k),
+    ...conv('conv2', f1, f1, k),
+    ...conv('conv3', f2, f1, k),
+    ...conv('conv4', f2, f2, k),
+    ...dense('dense1', CNN_SPEC.flattenSize, CNN_SPEC.denseUnits),
+    ...dense('dense2', CNN_SPEC.denseUnits, CNN_SPEC.classes),
+  ];
+}
+
+function rnnParameterSpecs() {
   const { vocabularySize, embeddingSize, units, classes, embeddingInitLimit } = RNN_SPEC;
   return [
     { name: 'embedding.weight', shape: [vocabularySize, embeddingSize], init: { uniform: embeddingInitLimit } },
@@ -84,7 +85,14 @@ export function parameterSpecs(model: ModelName): ParameterSpec[] {
     { name: 'gru.recurrentKernel', shape: [units, 3 * units], init: 'glorot-uniform', fans: [units, 3 * units] },
     { name: 'gru.bias', shape: [3 * units], init: 'zeros' },
     ...dense('dense', units, classes),
-  ];
+  ] as const satisfies readonly ParameterSpec[];
+}
+
+/** The canonical names of each model's parameters, as a type: a model file's parameters by name. */
+export type ParameterName<M extends ModelName> = ReturnType<M extends 'cnn' ? typeof cnnParameterSpecs : typeof rnnParameterSpecs>[number]['name'];
+
+export function parameterSpecs(model: ModelName): ParameterSpec[] {
+  return model === 'cnn' ? cnnParameterSpecs() : [...rnnParameterSpecs()];
 }
 
 function size(shape: readonly number[]): number {

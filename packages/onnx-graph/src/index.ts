@@ -11,3 +11,4 @@ export { adam, type AdamOptions, type AdamPowers, type AdamUpdate } from './opti
 export { sgdMomentumOptimizer, adamOptimizer, type Optimizer } from './optim/optimizer.js';
 export { trainingGraph, type TrainingSpec, type TrainingGraph, type TrainingNames, type TensorSpec } from './training.js';
 export { inferenceGraph, type InferenceSpec } from './inference.js';
+export { conv2d, dense, gru, type GruWeights } from './layers.js';

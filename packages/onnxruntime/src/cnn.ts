@@ -6,7 +6,7 @@
 import type { Batch } from '@rosetta/data';
 import type { ModelOptions, StepReporter } from '@rosetta/harness';
 import {
-  add, argMax, cast, conv, dropout, equal, flatten, matMul, maxPool, reduceMean, relu, sgdMomentumOptimizer, softmaxCrossEntropy,
+  argMax, cast, conv2d, dense, dropout, equal, flatten, maxPool, reduceMean, relu, sgdMomentumOptimizer, softmaxCrossEntropy,
   DEFAULT_TARGET, type Optimizer, type Target, type Tensor,
 } from '@rosetta/onnx-graph';
 import { CNN_SPEC } from '@rosetta/spec';
@@ -41,27 +41,24 @@ export interface Mode {
   readonly step?: Tensor;
 }
 
-function convRelu(x: Tensor, p: Parameters, name: string): Tensor {
-  return relu(conv(x, p[`${name}.weight`]!, p[`${name}.bias`]!, { pads: [1, 1, 1, 1] }));
-}
+type Conv = 'conv1' | 'conv2' | 'conv3' | 'conv4';
 
-function vggBlock(x: Tensor, p: Parameters, convs: readonly [string, string], mode: Mode, seed: number): Tensor {
+function vggBlock(x: Tensor, p: Parameters<'cnn'>, [first, second]: readonly [Conv, Conv], mode: Mode, seed: number): Tensor {
+  const h = relu(conv2d(x, p[`${first}.weight`], p[`${first}.bias`]));
   // The second ReLU after the max-pool rather than before: the same values (the maximum of
-  // ReLUs is the ReLU of the maximum) and the same gradient, but the ReLU and its gradient
-  // run on a quarter of the elements.
-  const preActivation = conv(convRelu(x, p, convs[0]), p[`${convs[1]}.weight`]!, p[`${convs[1]}.bias`]!, { pads: [1, 1, 1, 1] });
-  const h = relu(maxPool(preActivation, { kernelShape: [CNN_SPEC.poolSize, CNN_SPEC.poolSize] }));
-  return dropout(h, CNN_SPEC.convDropout, { training: mode.dropout, seed, ...(mode.step && { step: mode.step }) });
+  // ReLUs is the ReLU of the maximum) and the same gradient, on a quarter of the elements.
+  const pooled = relu(maxPool(conv2d(h, p[`${second}.weight`], p[`${second}.bias`]), { kernelShape: [CNN_SPEC.poolSize, CNN_SPEC.poolSize] }));
+  return dropout(pooled, CNN_SPEC.convDropout, { training: mode.dropout, seed, ...(mode.step && { step: mode.step }) });
 }
 
 /** Logits [batch, 10] of an NCHW batch x. */
-export function buildModel(x: Tensor, p: Parameters, mode: Mode): Tensor {
+export function buildModel(x: Tensor, p: Parameters<'cnn'>, mode: Mode): Tensor {
   const block1 = vggBlock(x, p, ['conv1', 'conv2'], mode, mode.seed);
   const block2 = vggBlock(block1, p, ['conv3', 'conv4'], mode, mode.seed + 1);
   // ONNX Flatten of NCHW is the (channel, row, column) order of the canonical dense1 rows.
-  const hidden = relu(add(matMul(flatten(block2), p['dense1.weight']!), p['dense1.bias']!));
+  const hidden = relu(dense(flatten(block2), p['dense1.weight'], p['dense1.bias']));
   const dropped = dropout(hidden, CNN_SPEC.denseDropout, { training: mode.dropout, seed: mode.seed + 2, ...(mode.step && { step: mode.step }) });
-  return add(matMul(dropped, p['dense2.weight']!), p['dense2.bias']!);
+  return dense(dropped, p['dense2.weight'], p['dense2.bias']);
 }
 // #endregion
 

@@ -6,7 +6,7 @@
 import type { Batch } from '@rosetta/data';
 import type { ModelOptions, StepReporter } from '@rosetta/harness';
 import {
-  adamOptimizer, add, argMax, cast, equal, gather, matMul, mul, reduceMean, reshape, sigmoid, softmaxCrossEntropy, split, sub, tanh, transpose, zeros,
+  adamOptimizer, argMax, cast, dense, equal, gather, gru, reduceMean, softmaxCrossEntropy, transpose,
   DEFAULT_TARGET, type Optimizer, type Target, type Tensor,
 } from '@rosetta/onnx-graph';
 import { RNN_SPEC } from '@rosetta/spec';
@@ -28,42 +28,17 @@ export function input(batch: Batch): BatchTensors {
 
 // #region build model
 // Embedding(30000, 125) -> GRU(100) -> Dense(2) logits, written as graph nodes on the
-// parameter tensors `p`, the shared weights in their canonical layout. The GRU is unrolled
-// over the 150 time steps, starts from a zero state and keeps only its last output. The
-// model has no dropout, so `ModelOptions.dropout` changes nothing here.
-/**
- * One GRU step in the classic formulation (ONNX linear_before_reset = 0, Keras
- * reset_after = false): the reset gate scales h before the recurrent matmul.
- *   z, r = sigmoid(x Wzr + h Rzr + bzr)
- *   c    = tanh(x Wh + (r * h) Rh + bh)
- *   h'   = z * h + (1 - z) * c  =  c + z * (h - c)
- * `xzr` and `xh` are this step's slices of x W + b, computed for all steps at once.
- */
-function gruStep(h: Tensor, xzr: Tensor, xh: Tensor, rzr: Tensor, rh: Tensor): Tensor {
-  const [z, r] = split(sigmoid(add(xzr, matMul(h, rzr))), [RNN_SPEC.units, RNN_SPEC.units], 1) as [Tensor, Tensor];
-  const c = tanh(add(xh, matMul(mul(r, h), rh)));
-  return add(c, mul(z, sub(h, c)));
-}
-
+// parameter tensors `p`, the shared weights in their canonical layout. onnx-graph's `gru` is
+// the classic GRU (SPEC.md's: the reset gate scales h before the recurrent product) unrolled
+// over the 150 time steps from a zero state; only its last output is kept. The model has no
+// dropout, so `ModelOptions.dropout` changes nothing here.
 /** Logits [batch, 2] of a token batch [batch, 150]. */
-export function buildModel(tokens: Tensor, p: Parameters): Tensor {
-  const { units, embeddingSize, sequenceLength: steps } = RNN_SPEC;
-  const [batch] = tokens.staticShape() as [number];
+export function buildModel(tokens: Tensor, p: Parameters<'rnn'>): Tensor {
   // Time-major: [150, batch, 125] embeddings, so that step t is a slice along the first axis.
-  const embedded = gather(p['embedding.weight']!, transpose(tokens, [1, 0]));
-  // The input half of every gate for all 150 steps in two matmuls, z and r together and h
-  // apart ([150 * batch, 200] and [150 * batch, 100]), each cut along its rows into the
-  // steps' [batch, ...] slices: no per-step reshape or split of the gates.
-  const rows = reshape(embedded, [steps * batch, embeddingSize]);
-  const [kzr, kh] = split(p['gru.kernel']!, [2 * units, units], 1) as [Tensor, Tensor];
-  const [bzr, bh] = split(p['gru.bias']!, [2 * units, units], 0) as [Tensor, Tensor];
-  const perStep = (kernel: Tensor, bias: Tensor) => split(add(matMul(rows, kernel), bias), new Array<number>(steps).fill(batch), 0);
-  const [xzrs, xhs] = [perStep(kzr, bzr), perStep(kh, bh)];
-  const [rzr, rh] = split(p['gru.recurrentKernel']!, [2 * units, units], 1) as [Tensor, Tensor];
-  let h = zeros(tokens.graph, 'float32', [batch, units]);
-  for (let t = 0; t < steps; t++) h = gruStep(h, xzrs[t]!, xhs[t]!, rzr, rh);
+  const embedded = gather(p['embedding.weight'], transpose(tokens, [1, 0]));
+  const h = gru(embedded, { kernel: p['gru.kernel'], recurrentKernel: p['gru.recurrentKernel'], bias: p['gru.bias'] });
   // Only the last time step's output feeds the classifier.
-  return add(matMul(h, p['dense.weight']!), p['dense.bias']!);
+  return dense(h, p['dense.weight'], p['dense.bias']);
 }
 // #endregion
 

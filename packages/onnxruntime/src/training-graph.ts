@@ -6,7 +6,7 @@
  * `inferenceGraph`). Both models share this, so cnn.ts and rnn.ts hold only what differs
  * between them.
  */
-import type { ModelName, Tensor as WeightTensor, Weights } from '@rosetta/harness';
+import type { ModelName, ParameterName, Tensor as WeightTensor, Weights } from '@rosetta/harness';
 import {
   Graph,
   inferenceGraph as onnxInferenceGraph,
@@ -19,11 +19,18 @@ import {
 } from '@rosetta/onnx-graph';
 import type { StateTensor, TrainingProgram } from './program.js';
 
-/** Parameter tensors of a graph by canonical name (harness weights.ts). */
-export type Parameters = Readonly<Record<string, Tensor>>;
+/** A model's parameter tensors in a graph, by canonical name (harness weights.ts). */
+export type Parameters<M extends ModelName> = { readonly [Name in ParameterName<M>]: Tensor };
 
-export interface ModelDefinition {
-  readonly model: ModelName;
+/**
+ * The graph's parameter inputs, which are the shared weights' names: the weights are the
+ * model's own (createModel gets them from initialWeights or a weights file, both checked
+ * against parameterSpecs).
+ */
+const byName = <M extends ModelName>(p: Readonly<Record<string, Tensor>>): Parameters<M> => p as Parameters<M>;
+
+export interface ModelDefinition<M extends ModelName = ModelName> {
+  readonly model: M;
   /** One sample's input: element type and shape without the batch axis. */
   readonly input: { readonly dtype: 'float32' | 'int32'; readonly shape: readonly number[] };
   readonly batchSize: number;
@@ -35,7 +42,7 @@ export interface ModelDefinition {
    * dropout masks on a provider without a Dropout kernel), null in the inference and evaluation
    * graphs (dropout off).
    */
-  buildModel(x: Tensor, p: Parameters, step: Tensor | null): Tensor;
+  buildModel(x: Tensor, p: Parameters<M>, step: Tensor | null): Tensor;
   /** The scalar training loss of a batch from its logits and int32 labels [batch]. */
   loss(logits: Tensor, labels: Tensor): Tensor;
   readonly optimizer: Optimizer;
@@ -45,7 +52,7 @@ export interface ModelDefinition {
   readonly target: Target;
 }
 
-function training(def: ModelDefinition, stepsPerRun: number): { graph: Graph; names: TrainingNames } {
+function training<M extends ModelName>(def: ModelDefinition<M>, stepsPerRun: number): { graph: Graph; names: TrainingNames } {
   return trainingGraph({
     name: `${def.model}_train`,
     dtype: 'float32',
@@ -54,7 +61,7 @@ function training(def: ModelDefinition, stepsPerRun: number): { graph: Graph; na
       { name: 'x', dtype: def.input.dtype, shape: [def.batchSize, ...def.input.shape] },
       { name: 'y', dtype: 'int32', shape: [def.batchSize] },
     ],
-    loss: (p, { x, y }, step) => def.loss(def.buildModel(x!, p, step), y!),
+    loss: (p, { x, y }, step) => def.loss(def.buildModel(x!, byName<M>(p), step), y!),
     optimizer: def.optimizer,
     stepsPerRun,
     target: def.target,
@@ -62,7 +69,7 @@ function training(def: ModelDefinition, stepsPerRun: number): { graph: Graph; na
 }
 
 /** Parameters at their initial values (copies), optimiser slots and the step count at zero, the optimiser's scalars at their initial values. */
-function initialState(def: ModelDefinition, names: TrainingNames): StateTensor[] {
+function initialState<M extends ModelName>(def: ModelDefinition<M>, names: TrainingNames): StateTensor[] {
   const params = [...def.weights].map(([name, w]) => ({ name, shape: w.shape, data: w.data.slice() }));
   const slots = names.slots.flatMap((slot) => slot.map((name, i) => ({ name, shape: params[i]!.shape, data: new Float32Array(params[i]!.data.length) })));
   const scalars = def.optimizer.scalars.map(({ name, initial }) => ({ name, shape: [], data: Float32Array.of(initial) }));
@@ -73,19 +80,19 @@ function initialState(def: ModelDefinition, names: TrainingNames): StateTensor[]
  * Forward only, dropout off, the parameters as inputs: what `predict` runs on the current
  * weights (output `logits`), or, with `labels`, what `evaluate` runs (input y, output `accuracy`).
  */
-function inferenceGraph(def: ModelDefinition, batchSize: number, labels = false): Uint8Array {
+function inferenceGraph<M extends ModelName>(def: ModelDefinition<M>, batchSize: number, labels = false): Uint8Array {
   const g = new Graph(`${def.model}_${labels ? 'evaluation' : 'inference'}`, null, def.target);
   const x = g.input('x', def.input.dtype, [batchSize, ...def.input.shape]);
   const y = labels ? g.input('y', 'int32', [batchSize]) : null;
   const p = Object.fromEntries([...def.weights].map(([name, w]) => [name, g.input(name, 'float32', w.shape)]));
-  const logits = def.buildModel(x, p, null);
+  const logits = def.buildModel(x, byName<M>(p), null);
   if (y === null) g.output(logits, 'logits');
   else g.output(def.accuracy(logits, y), 'accuracy');
   return serializeModel(g);
 }
 
 /** The same forward with the given weights frozen in as initialisers: a self-contained model file. */
-function exportedGraph(def: ModelDefinition, weights: ReadonlyMap<string, WeightTensor>): Uint8Array {
+function exportedGraph<M extends ModelName>(def: ModelDefinition<M>, weights: ReadonlyMap<string, WeightTensor>): Uint8Array {
   const params = [...def.weights.keys()].map((name) => {
     const value = weights.get(name);
     if (value === undefined) throw new Error(`onnxruntime: cannot export the ${def.model}: parameter ${name} is missing`);
@@ -96,12 +103,12 @@ function exportedGraph(def: ModelDefinition, weights: ReadonlyMap<string, Weight
       name: `${def.model}_inference`,
       params,
       inputs: [{ name: 'x', dtype: def.input.dtype, shape: [def.batchSize, ...def.input.shape] }],
-      forward: (p, { x }) => ({ logits: def.buildModel(x!, p, null) }),
+      forward: (p, { x }) => ({ logits: def.buildModel(x!, byName<M>(p), null) }),
     }),
   );
 }
 
-export function compileProgram(def: ModelDefinition): TrainingProgram {
+export function compileProgram<M extends ModelName>(def: ModelDefinition<M>): TrainingProgram {
   const step = training(def, 1);
   return {
     model: def.model,
