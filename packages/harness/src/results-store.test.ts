@@ -141,6 +141,9 @@ describe('configuration tags', () => {
     expect(configurationTag({ epochs: 1, trainLimit: 4096, dropout: true, seed: 42 })).toBe('1ep-4096');
     expect(configurationTag({ epochs: 3, trainLimit: 640, testLimit: 1000, dropout: false, seed: 5 })).toBe('3ep-640-test1000-nodropout-seed5');
     expect(configurationTag({ epochs: 1, dropout: true, seed: -1 })).toBe('1ep-all-seedm1');
+    // All of a subset is not the contract's data: the name says which.
+    expect(configurationTag({ epochs: 10, dropout: true, seed: 42, subset: true })).toBe('10ep-subset');
+    expect(configurationTag({ epochs: 1, trainLimit: 4096, dropout: true, seed: 42, subset: true })).toBe('1ep-4096');
     // A quick run beside a full one: both kept.
     await recordRun(out, run('ok', 1), root);
     await recordRun(out, { ...run('ok', 2), run: { configuration: '1ep-4096', invocation: 'q', repeat: 1, repeats: 1 } }, root);

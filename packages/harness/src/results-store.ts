@@ -36,16 +36,19 @@ export interface RunConfiguration {
   readonly testLimit?: number;
   readonly dropout: boolean;
   readonly seed: number;
+  /** The dataset file is a subset of the upstream one (the offline mirror's): `all` would claim the full data. */
+  readonly subset?: boolean;
 }
 
 /**
- * The file-name tag of a run's size: "10ep-all", "1ep-4096", "1ep-4096-test1000",
- * "3ep-all-nodropout-seed5" (the default seed, 42, is left out).
+ * The file-name tag of a run's size: "10ep-all" (the contract's data), "10ep-subset" (all of a
+ * subset's), "1ep-4096", "1ep-4096-test1000", "3ep-all-nodropout-seed5" (the default seed, 42,
+ * is left out).
  */
 export function configurationTag(config: RunConfiguration, defaultSeed = 42): string {
   return [
     `${config.epochs}ep`,
-    config.trainLimit === undefined ? 'all' : String(config.trainLimit),
+    config.trainLimit !== undefined ? String(config.trainLimit) : config.subset ? 'subset' : 'all',
     ...(config.testLimit === undefined ? [] : [`test${config.testLimit}`]),
     ...(config.dropout ? [] : ['nodropout']),
     ...(config.seed === defaultSeed ? [] : [`seed${config.seed < 0 ? `m${-config.seed}` : config.seed}`]),

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeSyntheticMirror } from '@rosetta/data/testing';
@@ -121,6 +121,23 @@ describe('runTraining', () => {
     const run = await runTraining(options(paired('pairs'), join(dir, 'pairs'), { epochs: 1, trainLimit: 320 }));
     expect(run.result.status).toBe('ok');
     expect(run.result.epochLoss).toHaveLength(1);
+  });
+
+  it('names a run on all of a subset as such, its unavailable runs too, and keeps "all" for the full data', async () => {
+    const subsetMirror = join(dir, 'subset-mirror');
+    await writeSyntheticMirror(subsetMirror, { seed: 7, cifarTrain: 128, cifarTest: 64, imdbTrain: 128, imdbTest: 64 });
+    const manifest = JSON.parse(await readFile(join(subsetMirror, 'manifest.json'), 'utf8')) as { datasets: Record<string, { subset: boolean }> };
+    manifest.datasets['cifar10']!.subset = true;
+    await writeFile(join(subsetMirror, 'manifest.json'), JSON.stringify(manifest));
+    const out = join(dir, 'subset');
+    const ok = await runTraining(options(linear, out, { epochs: 1, mirror: subsetMirror }));
+    const gone = await runTraining(options(unavailable, out, { epochs: 1, mirror: subsetMirror }));
+    expect([ok.result.run.configuration, gone.result.run.configuration]).toEqual(['1ep-subset-seed1', '1ep-subset-seed1']);
+    expect(ok.file.endsWith('linear.cnn.1ep-subset-seed1.json')).toBe(true);
+    const full = await runTraining(options(linear, join(dir, 'full'), { epochs: 1, trainLimit: 128 }));
+    expect(full.result.run.configuration).toBe('1ep-128-seed1');
+    const whole = await runTraining(options(linear, join(dir, 'full'), { epochs: 1, model: 'rnn', trainLimit: undefined }));
+    expect(whole.result.run.configuration).toBe('1ep-all-seed1');
   });
 
   it('records an unavailable backend with its reason and loads no data', async () => {

@@ -4,7 +4,7 @@
  * same timer boundaries (SPEC.md "What the training time includes"), same evaluation, and
  * the same inference timing after it, outside the training timer (inference.ts).
  */
-import { batchCount, batches, loadDataset, type Batch, type DatasetSource } from '@rosetta/data';
+import { batchCount, batches, loadDataset, locateDataset, type Batch, type DatasetSource } from '@rosetta/data';
 import { captureEnvironment, unloadedBackend } from './environment.js';
 import { trainOneEpoch } from './epoch.js';
 import { BackendUnavailableError, type Backend, type BackendInfo, type Framework, type TrainableModel } from './framework.js';
@@ -62,14 +62,32 @@ export interface TrainingRun {
   readonly error?: unknown;
 }
 
-function runConfigurationTag(options: TrainingOptions): string {
+function runConfigurationTag(options: TrainingOptions, subset: boolean): string {
   return configurationTag({
     epochs: options.epochs,
     ...(options.trainLimit === undefined ? {} : { trainLimit: options.trainLimit }),
     ...(options.testLimit === undefined ? {} : { testLimit: options.testLimit }),
     dropout: options.dropout,
     seed: options.seed,
+    subset,
   }, DEFAULT_SEED);
+}
+
+/**
+ * Whether the run's dataset file is a subset (the mirror's manifest says so), known before the
+ * backend loads, so that an unavailable run is filed beside the ok ones of the same data. A
+ * source that cannot be read counts as the full data here; the run then fails naming it.
+ */
+async function datasetIsSubset(options: TrainingOptions): Promise<boolean> {
+  try {
+    const file = await locateDataset(MODEL_SPECS[options.model].dataset, {
+      ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
+      ...(options.mirror === undefined ? {} : { mirror: options.mirror }),
+    });
+    return file.entry.subset === true;
+  } catch {
+    return false;
+  }
 }
 
 /** Matches by name too: a plugin may carry its own copy of the harness module. */
@@ -98,7 +116,7 @@ async function evaluateBatch(model: TrainableModel, batch: Batch, framework: str
   return accuracy;
 }
 
-async function train(options: TrainingOptions, state: RunState, log: Log, startedAt: Date): Promise<Result> {
+async function train(options: TrainingOptions, subset: boolean, state: RunState, log: Log, startedAt: Date): Promise<Result> {
   const { framework, model: modelName, epochs, seed } = options;
   const spec = MODEL_SPECS[modelName];
   const batchSize = spec.batchSize;
@@ -148,7 +166,7 @@ async function train(options: TrainingOptions, state: RunState, log: Log, starte
       ...(options.hint === undefined ? {} : { hint: options.hint }),
       ...(options.statusIntervalMs === undefined ? {} : { statusIntervalMs: options.statusIntervalMs }),
     });
-    const run = { framework: framework.name, model: modelName, configuration: runConfigurationTag(options) };
+    const run = { framework: framework.name, model: modelName, configuration: runConfigurationTag(options, subset) };
     const previous = await previousOkResult(options.outDir, options.label, run);
     if (previous?.msPerStepMedian != null) progress.previousRun(previous.msPerStepMedian, `${options.label}/${keptFileName(run)}`);
 
@@ -220,7 +238,7 @@ async function train(options: TrainingOptions, state: RunState, log: Log, starte
     log.info(inference === null ? 'inference: not timed on a software WebGPU adapter' : inferenceLine(inference));
 
     return {
-      ...baseResult(options, state, await captureEnvironment(backend.info, startedAt)),
+      ...baseResult(options, subset, state, await captureEnvironment(backend.info, startedAt)),
       status: 'ok',
       reason: null,
       trainSeconds: times.trainSeconds,
@@ -241,13 +259,13 @@ async function train(options: TrainingOptions, state: RunState, log: Log, starte
 }
 
 /** The fields every result has, filled with what is known; timings stay null until earned. */
-function baseResult(options: TrainingOptions, state: RunState, env: Result['env']): Result {
+function baseResult(options: TrainingOptions, subset: boolean, state: RunState, env: Result['env']): Result {
   return {
     schemaVersion: RESULTS_SCHEMA_VERSION,
     framework: options.framework.name,
     model: options.model,
     label: options.label,
-    run: { ...options.run, configuration: runConfigurationTag(options) },
+    run: { ...options.run, configuration: runConfigurationTag(options, subset) },
     status: 'failed',
     reason: null,
     epochs: options.epochs,
@@ -286,16 +304,17 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRun
   const log = options.log ?? silentLog;
   const startedAt = new Date();
   const state: RunState = { trainSamples: 0, testSamples: 0, epochSeconds: [], epochLoss: [], trainingStarted: false };
+  const subset = await datasetIsSubset(options);
   let result: Result;
   let failure: unknown;
   try {
-    result = await train(options, state, log, startedAt);
+    result = await train(options, subset, state, log, startedAt);
   } catch (error) {
     failure = error;
     const status = isUnavailable(error) && !state.trainingStarted ? 'unavailable' : 'failed';
     const env = await captureEnvironment(state.info ?? unloadedBackend(options.framework.name), startedAt);
     const reason = error instanceof Error ? error.message || error.name : String(error);
-    result = { ...baseResult(options, state, env), status, reason };
+    result = { ...baseResult(options, subset, state, env), status, reason };
     log.info(`${options.framework.name} ${options.model}: ${status}: ${result.reason}`);
   }
   const recorded = await recordRun(options.outDir, result);

@@ -84,7 +84,7 @@ export function trainCommand(): Command {
   return new Command('train')
     .description(
       'Train models on one framework and write <out>/<label>/<framework>.<model>.<size>.json (size: e.g. 10ep-all, ' +
-        '1ep-4096). An unavailable backend writes status "unavailable" and exits 0; a failed run (e.g. NaN loss) ' +
+        '10ep-subset on all of a subset, 1ep-4096). An unavailable backend writes status "unavailable" and exits 0; a failed run (e.g. NaN loss) ' +
         'writes "failed" and exits 1. A run that is not ok never replaces an ok result: it is written beside it (….failed.json).',
     )
     .requiredOption('--framework <names>', `frameworks to train on, comma-separated, one after the other: ${builtinFrameworkNames().join(', ')} (see \`rosetta frameworks\`)`, nameList)
