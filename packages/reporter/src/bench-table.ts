@@ -67,6 +67,9 @@ function peaksLine(peaks: readonly Peak[]): string {
   return `Peaks measured in the same run: ${peaks.map((p) => `${names[p.arithmetic]} **${gflops(p.gflops)} GFLOP/s** (${p.what})`).join('; ')}.`;
 }
 
+/** A bench over several batch sizes or thread counts, drawn as a chart rather than tabulated. */
+const isScaling = (record: BenchRecord): boolean => record.settings.batchSizes !== undefined || record.settings.threads !== undefined;
+
 /** A record as the README shows it; a scaling bench (several batch sizes or threads) as its chart, its table left to the record. */
 function describeBench({ file, record }: RecordedBench, fromDir: string): string {
   const link = relative(fromDir, file).split(sep).join('/');
@@ -84,16 +87,15 @@ function describeBench({ file, record }: RecordedBench, fromDir: string): string
     '',
     peaksLine(record.peaks ?? []),
     '',
-    record.settings.batchSizes === undefined && record.settings.threads === undefined
+    !isScaling(record)
       ? benchTable(record.models, record.peaks ?? [])
       : `![Samples per second against batch size](${relative(fromDir, scalingChartFile(file)).split(sep).join('/')})`,
   ].join('\n');
 }
 
 export function renderBenchSection(benches: readonly RecordedBench[], fromDir: string): string {
-  const scaling = (bench: RecordedBench) => bench.record.settings.batchSizes !== undefined || bench.record.settings.threads !== undefined;
   // Newest first: the newest of each kind is shown, every one is linked.
-  const shown = [benches.find((bench) => !scaling(bench)), benches.find(scaling)].filter((bench) => bench !== undefined);
+  const shown = [benches.find((bench) => !isScaling(bench.record)), benches.find((bench) => isScaling(bench.record))].filter((bench) => bench !== undefined);
   const link = (file: string) => relative(fromDir, file).split(sep).join('/');
   const others = benches.filter((bench) => !shown.includes(bench));
   return [
