@@ -1,6 +1,7 @@
 export * from './spec.js';
 export * from './weights.js';
 export * from './framework.js';
+export * from './model-file.js';
 export * from './results.js';
 export * from './timing.js';
 export * from './progress.js';

@@ -4,7 +4,7 @@
  * Read it next to packages/tfjs/src/cnn.ts: the steps are the same, in the same order.
  */
 import type { Batch } from '@rosetta/data';
-import type { ModelOptions, StepReporter } from '@rosetta/harness';
+import type { BuildOptions, ModelOptions, StepReporter } from '@rosetta/harness';
 import {
   argMax, cast, conv2d, dense, dropout, equal, flatten, maxPool, reduceMean, relu, sgdMomentumOptimizer, softmaxCrossEntropy,
   DEFAULT_TARGET, type Optimizer, type Target, type Tensor,
@@ -13,8 +13,8 @@ import { CNN_SPEC } from '@rosetta/spec';
 import * as ort from 'onnxruntime-node';
 import type { TrainingProgram } from './program.js';
 import type { Provider } from './provider.js';
-import { OrtModel, parameters, type BatchTensors, type TrainerOptions, type TrainingState } from './trainer.js';
-import { compileProgram, type Parameters } from './training-graph.js';
+import { OrtModel, type BatchTensors, type TrainingBatch } from './model.js';
+import { compileProgram, type Forward, type Parameters } from './training-graph.js';
 
 // #region load data
 // The shared iterator hands this backend float32 pixels already divided by 255, in ONNX
@@ -33,32 +33,29 @@ export function input(batch: Batch): BatchTensors {
 // flatten, dense 512 + ReLU, dropout 0.5 and a dense layer of 10 logits (no softmax: the
 // loss works on logits), written as graph nodes on the parameter tensors `p`, which are
 // the shared weights in their canonical layout (OIHW kernels, dense kernels [in, out]).
-// Dropout draws a new mask on every step, from `seed` and, where the provider has no Dropout
-// kernel, the step number; without dropout (inference, parity runs) it is the identity.
-export interface Mode {
-  readonly dropout: boolean;
-  readonly seed: number;
-  readonly step?: Tensor;
-}
-
+// The training graph's dropout draws a new mask at every step, from the model's seed and, where
+// the provider has no Dropout kernel, the step's number; the inference graphs (no step) and a
+// model built without dropout (parity runs) leave it out.
 type Conv = 'conv1' | 'conv2' | 'conv3' | 'conv4';
 
-function vggBlock(x: Tensor, p: Parameters<'cnn'>, [first, second]: readonly [Conv, Conv], mode: Mode, seed: number): Tensor {
+function vggBlock(x: Tensor, p: Parameters<'cnn'>, first: Conv, second: Conv): Tensor {
   const h = relu(conv2d(x, p[`${first}.weight`], p[`${first}.bias`]));
   // The second ReLU after the max-pool rather than before: the same values (the maximum of
   // ReLUs is the ReLU of the maximum) and the same gradient, on a quarter of the elements.
-  const pooled = relu(maxPool(conv2d(h, p[`${second}.weight`], p[`${second}.bias`]), { kernelShape: [CNN_SPEC.poolSize, CNN_SPEC.poolSize] }));
-  return dropout(pooled, CNN_SPEC.convDropout, { training: mode.dropout, seed, ...(mode.step && { step: mode.step }) });
+  return relu(maxPool(conv2d(h, p[`${second}.weight`], p[`${second}.bias`]), { kernelShape: [CNN_SPEC.poolSize, CNN_SPEC.poolSize] }));
 }
 
-/** Logits [batch, 10] of an NCHW batch x. */
-export function buildModel(x: Tensor, p: Parameters<'cnn'>, mode: Mode): Tensor {
-  const block1 = vggBlock(x, p, ['conv1', 'conv2'], mode, mode.seed);
-  const block2 = vggBlock(block1, p, ['conv3', 'conv4'], mode, mode.seed + 1);
-  // ONNX Flatten of NCHW is the (channel, row, column) order of the canonical dense1 rows.
-  const hidden = relu(dense(flatten(block2), p['dense1.weight'], p['dense1.bias']));
-  const dropped = dropout(hidden, CNN_SPEC.denseDropout, { training: mode.dropout, seed: mode.seed + 2, ...(mode.step && { step: mode.step }) });
-  return dense(dropped, p['dense2.weight'], p['dense2.bias']);
+/** The forward pass: logits [batch, 10] of an NCHW batch x. */
+export function buildModel(options: BuildOptions): Forward<'cnn'> {
+  return (x, p, step) => {
+    const drop = (h: Tensor, rate: number, seed: number): Tensor =>
+      dropout(h, rate, { training: step !== null && options.dropout, seed, ...(step && { step }) });
+    const block1 = drop(vggBlock(x, p, 'conv1', 'conv2'), CNN_SPEC.convDropout, options.seed);
+    const block2 = drop(vggBlock(block1, p, 'conv3', 'conv4'), CNN_SPEC.convDropout, options.seed + 1);
+    // ONNX Flatten of NCHW is the (channel, row, column) order of the canonical dense1 rows.
+    const hidden = relu(dense(flatten(block2), p['dense1.weight'], p['dense1.bias']));
+    return dense(drop(hidden, CNN_SPEC.denseDropout, options.seed + 2), p['dense2.weight'], p['dense2.bias']);
+  };
 }
 // #endregion
 
@@ -81,24 +78,26 @@ export function optimizer(): Optimizer {
 // `run`: the batch and the current state (parameters, momentum, step count) go in; the loss
 // and the updated state come out, and the updated state is fed back in at the next run. A run
 // of the chunk graph, an ONNX Loop over K stacked batches, takes K steps at once.
-export async function trainStep(session: ort.InferenceSession, state: TrainingState, batch: BatchTensors): Promise<Float32Array> {
-  const outputs = await session.run({ x: batch.x, y: batch.y, ...state.tensors });
+export async function trainStep(model: OrtModel, batch: TrainingBatch): Promise<Float32Array> {
+  const { state } = model;
+  const outputs = await batch.session.run({ x: batch.x, y: batch.y, ...state.tensors });
   // Every state tensor comes back updated under `next.<name>`: the next run's `<name>`.
   for (const name of Object.keys(state.tensors)) state.tensors[name] = outputs[state.names.next(name)]!;
   return outputs[state.names.loss]!.data as Float32Array; // one loss per step of the run
 }
 
 /** One epoch: a run per batch of the shared iterator, or per chunk of K of them, each run's losses reported. */
-export async function trainEpoch(trainer: OrtModel, batches: Iterable<Batch>, report: StepReporter): Promise<void> {
-  for (const run of trainer.runs(batches)) report(await trainStep(run.session, trainer.state, run.batch));
+export async function trainEpoch(model: OrtModel, batches: Iterable<Batch>, report: StepReporter): Promise<void> {
+  for (const batch of model.trainingBatches(batches)) report(await trainStep(model, batch));
 }
 // #endregion
 
 // #region predict
 // Logits [batch, 10]: one run of the inference graph (buildModel with dropout off) on the
 // current parameters.
-export async function predict(session: ort.InferenceSession, state: TrainingState, batch: Batch): Promise<ort.Tensor> {
-  const { logits } = await session.run({ x: input(batch).x, ...parameters(state) });
+export async function predict(model: OrtModel, batch: Batch): Promise<ort.Tensor> {
+  const session = await model.inferenceSession(batch.size);
+  const { logits } = await session.run({ x: input(batch).x, ...model.parameters() });
   return logits!;
 }
 // #endregion
@@ -124,7 +123,7 @@ export function program(options: ModelOptions, target: Target = DEFAULT_TARGET):
     batchSize: options.batchSize ?? CNN_SPEC.batchSize,
     classes: CNN_SPEC.classes,
     weights: options.weights,
-    buildModel: (x, p, step) => buildModel(x, p, { dropout: step !== null && options.dropout, seed: options.seed, ...(step && { step }) }),
+    forward: buildModel(options),
     loss,
     optimizer: optimizer(),
     accuracy,
@@ -133,6 +132,6 @@ export function program(options: ModelOptions, target: Target = DEFAULT_TARGET):
 }
 
 /** The CNN as the harness trains it: its graphs' sessions on `provider`. */
-export function createModel(options: ModelOptions, provider: Provider, trainer: TrainerOptions): Promise<OrtModel> {
-  return OrtModel.create(program(options, provider.target), { input, trainEpoch, predict }, provider, trainer);
+export function createModel(options: ModelOptions, provider: Provider): Promise<OrtModel> {
+  return OrtModel.create(program(options, provider.target), { input, trainEpoch, predict }, provider, options);
 }

@@ -6,7 +6,7 @@
 import { trainingStepFlops, initialWeights, type ModelName } from '@rosetta/harness';
 import type { Graph, Node, Tensor } from '@rosetta/onnx-graph';
 import { describe, expect, test } from 'vitest';
-import { buildProgram } from './framework.js';
+import { buildProgram } from './backend.js';
 
 const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 

@@ -9,7 +9,9 @@
 import { initialWeights, median } from '@rosetta/harness';
 import { allowedGrowthBytes, memoryByEpoch } from '@rosetta/harness/testing';
 import { describe, expect, test } from 'vitest';
-import { buildProgram, cpuFramework, STEPS_PER_RUN } from './framework.js';
+import { buildProgram } from './backend.js';
+import { cpuFramework } from './framework.js';
+import { STEPS_PER_RUN } from './provider.js';
 
 const EPOCHS = 8;
 const BATCHES = 2 * STEPS_PER_RUN.cpu + 1;

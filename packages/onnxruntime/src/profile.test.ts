@@ -48,7 +48,7 @@ describe('ONNX Runtime trace', () => {
 describe('OrtModel.profileKernels', () => {
   test("returns ONNX Runtime's ops of the profiled runs only, and removes its traces", async () => {
     const options: ModelOptions = { model: 'cnn', weights: initialWeights('cnn', 3), seed: 3, dropout: true, batchSize: 2 };
-    const trainer = await cnn.createModel(options, cpuProvider(), { stepsPerRun: 2, profile: true });
+    const trainer = await cnn.createModel({ ...options, stepsPerRun: 2, profile: true }, cpuProvider());
     const batches = [0, 1, 2, 3, 4, 5].map((i) => randomBatch('cnn', { layout: 'NCHW', labels: 'sparse' }, 2, `profile/${i}`, i));
     const tracesBefore = (await readdir(tmpdir())).filter((f) => f.startsWith('rosetta-ort-profile-'));
     // Warm-up: one chunk of 2; then 2 chunks and one single step (the step graph) profiled.

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { program } from './rnn.js';
 import { crossEntropy, lastDenseGradient, rnnReference, type ReferenceForward } from '@rosetta/spec/testing';
 import { cpuModel, firstMismatch, train } from './testing/steps.js';
-import type { OrtModel } from './trainer.js';
+import type { OrtModel } from './model.js';
 
 const BATCH = 2;
 const input: InputFormat = { layout: 'NCHW', labels: 'sparse' };

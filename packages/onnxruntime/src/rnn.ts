@@ -4,7 +4,7 @@
  * Read it next to packages/tfjs/src/rnn.ts: the steps are the same, in the same order.
  */
 import type { Batch } from '@rosetta/data';
-import type { ModelOptions, StepReporter } from '@rosetta/harness';
+import type { BuildOptions, ModelOptions, StepReporter } from '@rosetta/harness';
 import {
   adamOptimizer, argMax, cast, dense, equal, gather, gru, reduceMean, softmaxCrossEntropy, transpose,
   DEFAULT_TARGET, type Optimizer, type Target, type Tensor,
@@ -13,8 +13,8 @@ import { RNN_SPEC } from '@rosetta/spec';
 import * as ort from 'onnxruntime-node';
 import type { TrainingProgram } from './program.js';
 import type { Provider } from './provider.js';
-import { OrtModel, parameters, type BatchTensors, type TrainerOptions, type TrainingState } from './trainer.js';
-import { compileProgram, type Parameters } from './training-graph.js';
+import { OrtModel, type BatchTensors, type TrainingBatch } from './model.js';
+import { compileProgram, type Forward } from './training-graph.js';
 
 // #region load data
 // The shared iterator hands this backend int32 token ids [batch, 150] (the last 150 tokens
@@ -31,14 +31,16 @@ export function input(batch: Batch): BatchTensors {
 // parameter tensors `p`, the shared weights in their canonical layout. onnx-graph's `gru` is
 // the classic GRU (SPEC.md's: the reset gate scales h before the recurrent product) unrolled
 // over the 150 time steps from a zero state; only its last output is kept. The model has no
-// dropout, so `ModelOptions.dropout` changes nothing here.
-/** Logits [batch, 2] of a token batch [batch, 150]. */
-export function buildModel(tokens: Tensor, p: Parameters<'rnn'>): Tensor {
-  // Time-major: [150, batch, 125] embeddings, so that step t is a slice along the first axis.
-  const embedded = gather(p['embedding.weight'], transpose(tokens, [1, 0]));
-  const h = gru(embedded, { kernel: p['gru.kernel'], recurrentKernel: p['gru.recurrentKernel'], bias: p['gru.bias'] });
-  // Only the last time step's output feeds the classifier.
-  return dense(h, p['dense.weight'], p['dense.bias']);
+// dropout, so `options` change nothing here.
+/** The forward pass: logits [batch, 2] of a token batch [batch, 150]. */
+export function buildModel(options: BuildOptions): Forward<'rnn'> {
+  return (tokens, p) => {
+    // Time-major: [150, batch, 125] embeddings, so that step t is a slice along the first axis.
+    const embedded = gather(p['embedding.weight'], transpose(tokens, [1, 0]));
+    const h = gru(embedded, { kernel: p['gru.kernel'], recurrentKernel: p['gru.recurrentKernel'], bias: p['gru.bias'] });
+    // Only the last time step's output feeds the classifier.
+    return dense(h, p['dense.weight'], p['dense.bias']);
+  };
 }
 // #endregion
 
@@ -61,23 +63,25 @@ export function optimizer(): Optimizer {
 // is one `run`: the batch and the current state (parameters, Adam's moments, step count) go
 // in; the loss and the updated state come out, and the updated state is fed back in at the
 // next run. A run of the chunk graph, an ONNX Loop over K stacked batches, takes K steps at once.
-export async function trainStep(session: ort.InferenceSession, state: TrainingState, batch: BatchTensors): Promise<Float32Array> {
-  const outputs = await session.run({ x: batch.x, y: batch.y, ...state.tensors });
+export async function trainStep(model: OrtModel, batch: TrainingBatch): Promise<Float32Array> {
+  const { state } = model;
+  const outputs = await batch.session.run({ x: batch.x, y: batch.y, ...state.tensors });
   // Every state tensor comes back updated under `next.<name>`: the next run's `<name>`.
   for (const name of Object.keys(state.tensors)) state.tensors[name] = outputs[state.names.next(name)]!;
   return outputs[state.names.loss]!.data as Float32Array; // one loss per step of the run
 }
 
 /** One epoch: a run per batch of the shared iterator, or per chunk of K of them, each run's losses reported. */
-export async function trainEpoch(trainer: OrtModel, batches: Iterable<Batch>, report: StepReporter): Promise<void> {
-  for (const run of trainer.runs(batches)) report(await trainStep(run.session, trainer.state, run.batch));
+export async function trainEpoch(model: OrtModel, batches: Iterable<Batch>, report: StepReporter): Promise<void> {
+  for (const batch of model.trainingBatches(batches)) report(await trainStep(model, batch));
 }
 // #endregion
 
 // #region predict
 // Logits [batch, 2]: one run of the inference graph (buildModel) on the current parameters.
-export async function predict(session: ort.InferenceSession, state: TrainingState, batch: Batch): Promise<ort.Tensor> {
-  const { logits } = await session.run({ x: input(batch).x, ...parameters(state) });
+export async function predict(model: OrtModel, batch: Batch): Promise<ort.Tensor> {
+  const session = await model.inferenceSession(batch.size);
+  const { logits } = await session.run({ x: input(batch).x, ...model.parameters() });
   return logits!;
 }
 // #endregion
@@ -103,7 +107,7 @@ export function program(options: ModelOptions, target: Target = DEFAULT_TARGET):
     batchSize: options.batchSize ?? RNN_SPEC.batchSize,
     classes: RNN_SPEC.classes,
     weights: options.weights,
-    buildModel: (x, p) => buildModel(x, p),
+    forward: buildModel(options),
     loss,
     optimizer: optimizer(),
     accuracy,
@@ -112,6 +116,6 @@ export function program(options: ModelOptions, target: Target = DEFAULT_TARGET):
 }
 
 /** The GRU as the harness trains it: its graphs' sessions on `provider`. */
-export function createModel(options: ModelOptions, provider: Provider, trainer: TrainerOptions): Promise<OrtModel> {
-  return OrtModel.create(program(options, provider.target), { input, trainEpoch, predict }, provider, trainer);
+export function createModel(options: ModelOptions, provider: Provider): Promise<OrtModel> {
+  return OrtModel.create(program(options, provider.target), { input, trainEpoch, predict }, provider, options);
 }

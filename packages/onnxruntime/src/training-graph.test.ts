@@ -1,7 +1,7 @@
 import { initialWeights, type ModelName } from '@rosetta/harness';
 import { parseModel } from '@rosetta/onnx-graph';
 import { describe, expect, test } from 'vitest';
-import { buildProgram } from './framework.js';
+import { buildProgram } from './backend.js';
 
 /**
  * Op types of the default domain that ONNX Runtime 1.29's CUDA provider has kernels for, among

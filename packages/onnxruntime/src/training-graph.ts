@@ -1,10 +1,10 @@
 /**
- * Turns a model (buildModel, loss, optimiser, accuracy) into the graphs the trainer runs:
- * training with K steps per run (onnx-graph's `trainingGraph`: forward, loss, gradients and
- * update, in an ONNX Loop when K > 1), inference and evaluation with the parameters as
- * inputs, and the exported inference model with them baked in (onnx-graph's
- * `inferenceGraph`). Both models share this, so cnn.ts and rnn.ts hold only what differs
- * between them.
+ * Turns a model (the forward pass buildModel builds, the loss, the optimiser, the accuracy)
+ * into the graphs OrtModel runs: training with K steps per run (onnx-graph's `trainingGraph`:
+ * forward, loss, gradients and update, in an ONNX Loop when K > 1), inference and evaluation
+ * with the parameters as inputs, and the exported inference model with them baked in
+ * (onnx-graph's `inferenceGraph`). Both models share this, so cnn.ts and rnn.ts hold only what
+ * differs between them.
  */
 import type { ModelName, ParameterName, Tensor as WeightTensor, Weights } from '@rosetta/harness';
 import {
@@ -23,6 +23,14 @@ import type { StateTensor, TrainingProgram } from './program.js';
 export type Parameters<M extends ModelName> = { readonly [Name in ParameterName<M>]: Tensor };
 
 /**
+ * A model's forward pass as graph nodes, what a model file's buildModel builds: logits
+ * [batch, classes] of a batch x, on the parameters p. `step` is the training step's number in
+ * the training graph (what keys dropout masks on a provider without a Dropout kernel), null in
+ * the inference and evaluation graphs (dropout off).
+ */
+export type Forward<M extends ModelName> = (x: Tensor, p: Parameters<M>, step: Tensor | null) => Tensor;
+
+/**
  * The graph's parameter inputs, which are the shared weights' names: the weights are the
  * model's own (createModel gets them from initialWeights or a weights file, both checked
  * against parameterSpecs).
@@ -37,12 +45,7 @@ export interface ModelDefinition<M extends ModelName = ModelName> {
   readonly classes: number;
   /** Initial parameters in the canonical layout, which is already this graph's layout. */
   readonly weights: Weights;
-  /**
-   * Logits [batch, classes]. `step` is the training step's number in the training graph (what keys
-   * dropout masks on a provider without a Dropout kernel), null in the inference and evaluation
-   * graphs (dropout off).
-   */
-  buildModel(x: Tensor, p: Parameters<M>, step: Tensor | null): Tensor;
+  readonly forward: Forward<M>;
   /** The scalar training loss of a batch from its logits and int32 labels [batch]. */
   loss(logits: Tensor, labels: Tensor): Tensor;
   readonly optimizer: Optimizer;
@@ -61,7 +64,7 @@ function training<M extends ModelName>(def: ModelDefinition<M>, stepsPerRun: num
       { name: 'x', dtype: def.input.dtype, shape: [def.batchSize, ...def.input.shape] },
       { name: 'y', dtype: 'int32', shape: [def.batchSize] },
     ],
-    loss: (p, { x, y }, step) => def.loss(def.buildModel(x!, byName<M>(p), step), y!),
+    loss: (p, { x, y }, step) => def.loss(def.forward(x!, byName<M>(p), step), y!),
     optimizer: def.optimizer,
     stepsPerRun,
     target: def.target,
@@ -85,7 +88,7 @@ function inferenceGraph<M extends ModelName>(def: ModelDefinition<M>, batchSize:
   const x = g.input('x', def.input.dtype, [batchSize, ...def.input.shape]);
   const y = labels ? g.input('y', 'int32', [batchSize]) : null;
   const p = Object.fromEntries([...def.weights].map(([name, w]) => [name, g.input(name, 'float32', w.shape)]));
-  const logits = def.buildModel(x, byName<M>(p), null);
+  const logits = def.forward(x, byName<M>(p), null);
   if (y === null) g.output(logits, 'logits');
   else g.output(def.accuracy(logits, y), 'accuracy');
   return serializeModel(g);
@@ -103,7 +106,7 @@ function exportedGraph<M extends ModelName>(def: ModelDefinition<M>, weights: Re
       name: `${def.model}_inference`,
       params,
       inputs: [{ name: 'x', dtype: def.input.dtype, shape: [def.batchSize, ...def.input.shape] }],
-      forward: (p, { x }) => ({ logits: def.buildModel(x!, byName<M>(p), null) }),
+      forward: (p, { x }) => ({ logits: def.forward(x!, byName<M>(p), null) }),
     }),
   );
 }

@@ -7,7 +7,7 @@ import { Graph, parseModel, randomWords, serializeModel } from '@rosetta/onnx-gr
 import { adapterReport } from '@rosetta/webgpu';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, test } from 'vitest';
-import { buildProgram, STEPS_PER_RUN } from './framework.js';
+import { buildProgram } from './backend.js';
 import { webgpuProvider } from './provider.js';
 
 const report = await adapterReport();
@@ -22,7 +22,7 @@ async function placesOnWebGpu(graph: Uint8Array): Promise<void> {
 describe('the graphs on the WebGPU provider', { timeout: 300_000 }, () => {
   test.each(['cnn', 'rnn'] as const)('%s: the training, inference (batch 64 and 1) and evaluation graphs have no node on the CPU', async (model: ModelName) => {
     const program = buildProgram({ model, weights: initialWeights(model, 1), seed: 1, dropout: true }, provider.target);
-    await placesOnWebGpu(program.training(STEPS_PER_RUN.webgpu));
+    await placesOnWebGpu(program.training(provider.stepsPerRun));
     for (const size of [program.batchSize, 1]) await placesOnWebGpu(program.inference(size));
     await placesOnWebGpu(program.evaluation(program.batchSize));
   });

@@ -24,7 +24,7 @@ async function nhwcFramework(): Promise<Framework> {
     description: 'onnxruntime-webgpu in the NHWC layout',
     async load() {
       const backend = await webgpuFramework.load();
-      return { ...backend, info: { ...backend.info, framework: 'onnxruntime-webgpu-nhwc' }, createModel: (options) => cnn.createModel(options, nhwc, { stepsPerRun: 1 }) };
+      return { ...backend, info: { ...backend.info, framework: 'onnxruntime-webgpu-nhwc' }, createModel: (options) => cnn.createModel(options, nhwc) };
     },
   };
 }

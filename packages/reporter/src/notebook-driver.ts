@@ -43,12 +43,12 @@ function typescriptSetup(family: FrameworkFamily, model: ModelName, run: Noteboo
           'console.log(`${backend.info.framework}: ${backend.info.backend}`);',
         ]
       : [
-          "import { cpuProvider, STEPS_PER_RUN } from '@rosetta/onnxruntime';",
+          "import { cpuProvider } from '@rosetta/onnxruntime';",
           '',
           '// ONNX Runtime\'s CPU execution provider, as `rosetta train --framework onnxruntime-cpu` runs it.',
           'const provider = cpuProvider();',
           "const imageLayout = 'NCHW'; // ONNX Conv's",
-          'console.log(`onnxruntime-cpu: ${provider.description}, ${STEPS_PER_RUN.cpu} training steps per run`);',
+          'console.log(`onnxruntime-cpu: ${provider.description}, ${provider.stepsPerRun} training steps per run`);',
         ];
   return [
     "import { batches, loadDataset } from '@rosetta/data';",
@@ -64,8 +64,8 @@ function typescriptRun(family: FrameworkFamily, model: ModelName): DriverCells['
   const spec = specName(model);
   const create =
     family.id === 'tfjs'
-      ? 'const model = createModel(options, tf.getBackend());'
-      : 'const model = await createModel(options, provider, { stepsPerRun: STEPS_PER_RUN.cpu });';
+      ? 'const model = await createModel(options, tf.getBackend());'
+      : 'const model = await createModel(options, provider);';
   return [
     {
       step: 'load data',

@@ -26,8 +26,8 @@ const SEED = 7;
  * on wasm below.
  */
 const SETUP = {
-  cnn: { batchSize: 4, build: () => cnn.buildModel({ dropout: false }), bindings: CNN_BINDINGS, steps: cnn, optimizer: cnn.optimizer, frozen: /^conv/ },
-  rnn: { batchSize: 4, build: rnn.buildModel, bindings: RNN_BINDINGS, steps: rnn, optimizer: rnn.optimizer, frozen: /^embedding$/ },
+  cnn: { batchSize: 4, build: () => cnn.buildModel({ dropout: false, seed: SEED }), bindings: CNN_BINDINGS, steps: cnn, optimizer: cnn.optimizer, frozen: /^conv/ },
+  rnn: { batchSize: 4, build: () => rnn.buildModel({ dropout: false, seed: SEED }), bindings: RNN_BINDINGS, steps: rnn, optimizer: rnn.optimizer, frozen: /^embedding$/ },
 } as const;
 
 interface Step {
@@ -42,7 +42,7 @@ async function frozenStep(model: ModelName, backendName: 'wasm' | 'cpu'): Promis
   setCanonicalWeights(layers, setup.bindings, initialWeights(model, SEED));
   for (const layer of layers.layers) if (setup.frozen.test(layer.name)) layer.trainable = false;
   const trainable = new TfjsModel({
-    model: layers, optimizer: setup.optimizer(), bindings: setup.bindings, steps: setup.steps, backendName,
+    network: layers, optimizer: setup.optimizer(), bindings: setup.bindings, steps: setup.steps, backendName,
   });
   return run(trainable, model);
 }

@@ -9,12 +9,17 @@ import {
   BackendUnavailableError,
   type Backend,
   type InputFormat,
+  type ModelFile,
+  type ModelName,
   type ModelOptions,
   type TrainableModel,
 } from '@rosetta/harness';
 import * as cnn from './cnn.js';
-import { activateBackend } from './model.js';
+import type { TfjsTypes } from './model.js';
 import * as rnn from './rnn.js';
+
+/** The model files, each checked against the harness's contract for a model file. */
+const MODEL_FILES: { readonly [M in ModelName]: ModelFile<TfjsTypes> } = { cnn, rnn };
 
 export interface TfjsBackendOptions {
   /** Framework name as given on the command line, e.g. "tfjs-wasm". */
@@ -83,9 +88,6 @@ export async function createTfjsBackend(callerTf: typeof tf, options: TfjsBacken
       deviations: [...TFJS_DEVIATIONS, ...(options.deviations ?? [])],
     },
     input: TFJS_INPUT,
-    async createModel(modelOptions: ModelOptions): Promise<TrainableModel> {
-      await activateBackend(backendName);
-      return (modelOptions.model === 'cnn' ? cnn : rnn).createModel(modelOptions, backendName);
-    },
+    createModel: (modelOptions: ModelOptions): Promise<TrainableModel> => MODEL_FILES[modelOptions.model].createModel(modelOptions, backendName),
   };
 }

@@ -9,22 +9,22 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Batch } from '@rosetta/data';
-import type { ModelOptions } from '@rosetta/harness';
+import type { BuildOptions, ModelOptions, StepReporter } from '@rosetta/harness';
 import { CNN_SPEC } from '@rosetta/spec';
 import { CNN_BINDINGS } from './layout.js';
 import { setCanonicalWeights } from './layer-weights.js';
 import { sparseSoftmaxCrossEntropy } from './loss.js';
-import { TfjsModel } from './model.js';
+import { activateBackend, TfjsModel } from './model.js';
 
 // #region load data
 // The shared iterator hands over float32 pixels already divided by 255, in TF.js's
-// native NHWC layout, and sparse int32 labels (loss and optimiser). One tensor per batch,
-// made on the active backend straight from the batch's typed array.
-export function input(batch: Batch): tf.Tensor4D {
+// native NHWC layout, and sparse int32 labels. Tensors on the active backend, made straight
+// from the batch's typed arrays.
+export function input(batch: Batch): { x: tf.Tensor4D; y: tf.Tensor1D } {
   if (batch.kind !== 'image' || batch.layout !== 'NHWC') {
     throw new Error(`TF.js CNN: expected an NHWC image batch, got ${batch.kind === 'image' ? batch.layout : batch.kind}`);
   }
-  return tf.tensor4d(batch.x, [...batch.shape]);
+  return { x: tf.tensor4d(batch.x, [...batch.shape]), y: tf.tensor1d(batch.y, 'int32') };
 }
 // #endregion
 
@@ -34,8 +34,8 @@ export function input(batch: Batch): tf.Tensor4D {
 // the loss works on logits). Glorot-uniform kernels and zero biases, as SPEC.md says;
 // `createModel` then overwrites them with the shared seeded weights. Without dropout (for
 // parity runs) the dropout layers are left out, which is exactly what they compute in
-// inference mode.
-export function buildModel(options: { dropout: boolean }): tfl.Sequential {
+// inference mode. `options.seed` goes unused (TFJS_DEVIATIONS in backend.ts says why).
+export function buildModel(options: BuildOptions): tfl.Sequential {
   const { imageSize, channels, kernelSize, poolSize, blockFilters, denseUnits, classes } = CNN_SPEC;
   const model = tfl.sequential();
   const conv = (name: string, filters: number, inputShape?: number[]): tfl.layers.Layer =>
@@ -91,32 +91,31 @@ export function optimizer(): tf.MomentumOptimizer {
 // training mode (dropout on) and the loss on a gradient tape, takes the gradients of the loss
 // with respect to the model's trainable variables, and applies the optimiser's update to
 // them; `true` hands the loss back.
-export async function trainStep(model: tfl.LayersModel, optimizer: tf.Optimizer, batch: Batch): Promise<number> {
+export async function trainStep(model: TfjsModel, batch: Batch): Promise<Float32Array> {
   const lossValue = tf.tidy(() => {
-    const x = input(batch);
-    const labels = tf.tensor1d(batch.y, 'int32');
+    const { x, y } = input(batch);
     // The variables to train, named: without the list TF.js takes every trainable variable
     // alive in the process, another model's too.
-    const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-    return optimizer.minimize(() => loss(model.apply(x, { training: true }) as tf.Tensor2D, labels), true, variables)!;
+    const variables = model.network.trainableWeights.map((w) => w.read() as tf.Variable);
+    return model.optimizer.minimize(() => loss(model.network.apply(x, { training: true }) as tf.Tensor2D, y), true, variables)!;
   });
   // Reading the loss waits for the step: it is done when its loss is known. The read is
   // asynchronous because a GPU backend (webgpu) cannot read synchronously in Node.js.
-  const [value] = await lossValue.data();
+  const value = (await lossValue.data()) as Float32Array;
   lossValue.dispose();
-  return value!;
+  return value;
 }
 
 /** One epoch: a step on each batch of the shared iterator, each loss reported as it is known. */
-export async function trainEpoch(model: tfl.LayersModel, optimizer: tf.Optimizer, batches: Iterable<Batch>, report: (loss: number) => void): Promise<void> {
-  for (const batch of batches) report(await trainStep(model, optimizer, batch));
+export async function trainEpoch(model: TfjsModel, batches: Iterable<Batch>, report: StepReporter): Promise<void> {
+  for (const batch of batches) report(await trainStep(model, batch));
 }
 // #endregion
 
 // #region predict
 // Logits [batch, 10] in inference mode: the dropout layers pass their input through.
-export function predict(model: tfl.LayersModel, batch: Batch): tf.Tensor2D {
-  return tf.tidy(() => model.predict(input(batch), { batchSize: batch.size }) as tf.Tensor2D);
+export async function predict(model: TfjsModel, batch: Batch): Promise<tf.Tensor2D> {
+  return tf.tidy(() => model.network.predict(input(batch).x, { batchSize: batch.size }) as tf.Tensor2D);
 }
 // #endregion
 
@@ -128,9 +127,10 @@ export function accuracy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
 }
 // #endregion
 
-/** The CNN as the harness trains it, starting from the shared seeded weights. */
-export function createModel(options: ModelOptions, backendName: string): TfjsModel {
-  const model = buildModel({ dropout: options.dropout });
-  setCanonicalWeights(model, CNN_BINDINGS, options.weights);
-  return new TfjsModel({ model, optimizer: optimizer(), bindings: CNN_BINDINGS, steps: { trainStep, trainEpoch, predict, accuracy }, backendName });
+/** The CNN as the harness trains it on the TF.js backend `backendName`, from the shared seeded weights. */
+export async function createModel(options: ModelOptions, backendName: string): Promise<TfjsModel> {
+  await activateBackend(backendName); // the variables are made on the active backend
+  const network = buildModel(options);
+  setCanonicalWeights(network, CNN_BINDINGS, options.weights);
+  return new TfjsModel({ network, optimizer: optimizer(), bindings: CNN_BINDINGS, steps: { input, trainStep, trainEpoch, predict, accuracy }, backendName });
 }

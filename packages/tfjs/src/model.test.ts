@@ -5,7 +5,6 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Batch } from '@rosetta/data';
 import type { Tensor } from '@rosetta/harness';
 import * as cnn from './cnn.js';
-import { accuracy, predict, trainEpoch, trainStep } from './cnn.js';
 import type { WeightBinding } from './layout.js';
 import { TfjsModel } from './model.js';
 import * as rnn from './rnn.js';
@@ -19,9 +18,7 @@ describe('TfjsModel.profileKernels', () => {
   it("returns TF.js's kernels of the training it wraps, the same kernels for every step", async () => {
     // A linear classifier on the CNN's input: the adapter's loop and the CNN's step, quickly.
     const model = tfl.sequential({ layers: [tfl.layers.flatten({ inputShape: [32, 32, 3] }), tfl.layers.dense({ units: 10 })] });
-    const classifier = new TfjsModel({
-      model, optimizer: tf.train.sgd(0.01), bindings: [], steps: { trainStep, trainEpoch, predict, accuracy }, backendName: 'cpu',
-    });
+    const classifier = new TfjsModel({ network: model, optimizer: tf.train.sgd(0.01), bindings: [], steps: cnn, backendName: 'cpu' });
     const batches = [imageBatch(2, 1).batch, imageBatch(2, 2).batch];
     const events = await classifier.profileKernels(() => classifier.trainEpoch(batches, () => undefined));
     const names = events.map((e) => e.name);
@@ -62,7 +59,7 @@ describe.each(['cnn', 'rnn'] as const)('the %s model file with TfjsModel', (name
     const same = (t: Tensor): Tensor => t;
     const bindings: WeightBinding[] = [0, 1].map((index) => ({ canonical: `dense.${index}`, layer: 'dense', index, toTfjs: same, fromTfjs: same }));
     const model = new TfjsModel({
-      model: tfl.sequential({ layers: layers() }), optimizer: tf.train.sgd(0.01), bindings, steps, backendName: 'cpu',
+      network: tfl.sequential({ layers: layers() }), optimizer: tf.train.sgd(0.01), bindings, steps, backendName: 'cpu',
     });
     const readSync = vi.spyOn(tf.engine(), 'readSync').mockImplementation(() => {
       throw new Error('a synchronous read');

@@ -1,49 +1,62 @@
 /**
  * The harness's TrainableModel for both TF.js models: the parts that do not depend on the
- * architecture. A model file (cnn.ts, rnn.ts) holds the steps themselves (build the model,
- * train on one batch, predict, accuracy); this class calls them for every batch of an
- * epoch, switches to the model's backend first, and hands the weights back in the
- * canonical layout.
+ * architecture. A model file (cnn.ts, rnn.ts) holds the steps themselves (the harness's
+ * ModelFile: build the model, the training loop, predict, accuracy); this class holds the
+ * Layers model and its optimiser, calls the steps, switches to the model's backend first,
+ * and hands the weights back in the canonical layout.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Batch } from '@rosetta/data';
-import { recordKernelEvents, type KernelEvent, type StepReporter, type Tensor, type TrainableModel } from '@rosetta/harness';
+import {
+  recordKernelEvents, type FrameworkTypes, type KernelEvent, type ModelFile, type StepReporter, type Tensor, type TrainableModel,
+} from '@rosetta/harness';
 import type { WeightBinding } from './layout.js';
 import { getCanonicalWeights } from './layer-weights.js';
 
-/** Steps 4 to 6 of a model file. */
-export interface ModelSteps {
-  /** One optimiser step on one batch; resolves to its loss, read back (the step is done then). */
-  trainStep(model: tfl.LayersModel, optimizer: tf.Optimizer, batch: Batch): Promise<number>;
-  /** A step on every batch, in order, each loss reported. */
-  trainEpoch(model: tfl.LayersModel, optimizer: tf.Optimizer, batches: Iterable<Batch>, report: (loss: number) => void): Promise<void>;
-  /** Logits [batch, classes] in inference mode. */
-  predict(model: tfl.LayersModel, batch: Batch): tf.Tensor2D;
-  /** mean(argmax(logits) == label) over the batch. */
-  accuracy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar;
-}
-
-export interface ModelParts {
+/** TF.js's type for each role of a model file: tensors throughout, a Layers model, a TF.js optimiser. */
+export interface TfjsTypes extends FrameworkTypes {
+  readonly tensor: tf.Tensor;
+  readonly operand: tf.Tensor;
   readonly model: tfl.LayersModel;
   readonly optimizer: tf.Optimizer;
+  readonly trainable: TfjsModel;
+  readonly batch: Batch;
+  /** The TF.js backend to build the model on, as registered with tfjs-core: "cpu", "wasm", "tensorflow", "webgpu". */
+  readonly runtime: string;
+}
+
+/** The steps of a model file this class calls. */
+export type TfjsSteps = Pick<ModelFile<TfjsTypes>, 'input' | 'trainStep' | 'trainEpoch' | 'predict' | 'accuracy'>;
+
+export interface ModelParts {
+  /** The Layers model the model file built, with the shared weights set. */
+  readonly network: tfl.LayersModel;
+  readonly optimizer: tf.Optimizer;
   readonly bindings: readonly WeightBinding[];
-  readonly steps: ModelSteps;
+  readonly steps: TfjsSteps;
   /** The TF.js backend this model's variables live on. */
   readonly backendName: string;
 }
 
 export class TfjsModel implements TrainableModel {
-  constructor(private readonly parts: ModelParts) {}
+  /** The Layers model the steps train and run. */
+  readonly network: tfl.LayersModel;
+  /** Its optimiser, with its slots (momentum, Adam's moments) for these variables. */
+  readonly optimizer: tf.Optimizer;
+
+  constructor(private readonly parts: ModelParts) {
+    this.network = parts.network;
+    this.optimizer = parts.optimizer;
+  }
 
   async trainEpoch(batches: Iterable<Batch>, report: StepReporter): Promise<void> {
     await activateBackend(this.parts.backendName);
-    const { model, optimizer, steps } = this.parts;
     if (this.profile === null) {
-      await steps.trainEpoch(model, optimizer, batches, (loss) => report(Float32Array.of(loss)));
+      await this.parts.steps.trainEpoch(this, batches, report);
       return;
     }
-    for (const batch of batches) report(Float32Array.of(await this.profiledStep(batch, this.profile)));
+    for (const batch of batches) report(await this.profiledStep(batch, this.profile));
   }
 
   /** While profileKernels runs: the kernels of every step so far. */
@@ -62,11 +75,10 @@ export class TfjsModel implements TrainableModel {
     return recordKernelEvents(train, (events) => (this.profile = events));
   }
 
-  private async profiledStep(batch: Batch, events: KernelEvent[]): Promise<number> {
-    const { model, optimizer, steps } = this.parts;
-    let loss = NaN;
+  private async profiledStep(batch: Batch, events: KernelEvent[]): Promise<Float32Array> {
+    let losses: Float32Array = new Float32Array(0);
     const info = await tf.profile(async () => {
-      loss = await steps.trainStep(model, optimizer, batch);
+      losses = await this.parts.steps.trainStep(this, batch);
     });
     for (const kernel of info.kernels) {
       if (tf.getKernel(kernel.name, this.parts.backendName) === undefined) continue;
@@ -74,12 +86,12 @@ export class TfjsModel implements TrainableModel {
       if (typeof ms !== 'number') throw new Error(`tf.profile could not time ${kernel.name}: ${JSON.stringify(ms)}`);
       events.push({ name: kernel.name, ms });
     }
-    return loss;
+    return losses;
   }
 
   async predict(batch: Batch): Promise<Float32Array> {
     await activateBackend(this.parts.backendName);
-    const logits = this.parts.steps.predict(this.parts.model, batch);
+    const logits = await this.parts.steps.predict(this, batch);
     // A copy: on the cpu backend data() hands out the tensor's own storage.
     const values = new Float32Array(await logits.data());
     logits.dispose();
@@ -88,8 +100,10 @@ export class TfjsModel implements TrainableModel {
 
   async evaluate(batch: Batch): Promise<number> {
     await activateBackend(this.parts.backendName);
-    const { model, steps } = this.parts;
-    const accuracy = tf.tidy(() => steps.accuracy(steps.predict(model, batch), tf.tensor1d(batch.y, 'int32')));
+    const { steps } = this.parts;
+    const logits = await steps.predict(this, batch);
+    const accuracy = tf.tidy(() => steps.accuracy(logits, steps.input(batch).y));
+    logits.dispose();
     const [value] = await accuracy.data();
     accuracy.dispose();
     return value!;
@@ -97,12 +111,12 @@ export class TfjsModel implements TrainableModel {
 
   async weights(): Promise<Map<string, Tensor>> {
     await activateBackend(this.parts.backendName);
-    return getCanonicalWeights(this.parts.model, this.parts.bindings);
+    return getCanonicalWeights(this.network, this.parts.bindings);
   }
 
   dispose(): void {
-    this.parts.optimizer.dispose();
-    this.parts.model.dispose();
+    this.optimizer.dispose();
+    this.network.dispose();
   }
 }
 

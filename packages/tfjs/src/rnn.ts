@@ -9,20 +9,20 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Batch } from '@rosetta/data';
-import type { ModelOptions } from '@rosetta/harness';
+import type { BuildOptions, ModelOptions, StepReporter } from '@rosetta/harness';
 import { RNN_SPEC } from '@rosetta/spec';
 import { RNN_BINDINGS } from './layout.js';
 import { setCanonicalWeights } from './layer-weights.js';
 import { sparseSoftmaxCrossEntropy } from './loss.js';
-import { TfjsModel } from './model.js';
+import { activateBackend, TfjsModel } from './model.js';
 
 // #region load data
 // The shared iterator hands over int32 token ids [batch, 150] (the last 150 tokens of
-// each review, padded with 0 at the end) and sparse int32 labels 0/1. One tensor per
-// batch, made on the active backend straight from the batch's typed array.
-export function input(batch: Batch): tf.Tensor2D {
+// each review, padded with 0 at the end) and sparse int32 labels 0/1. Tensors on the
+// active backend, made straight from the batch's typed arrays.
+export function input(batch: Batch): { x: tf.Tensor2D; y: tf.Tensor1D } {
   if (batch.kind !== 'tokens') throw new Error(`TF.js GRU: expected a token batch, got ${batch.kind}`);
-  return tf.tensor2d(batch.x, [...batch.shape], 'int32');
+  return { x: tf.tensor2d(batch.x, [...batch.shape], 'int32'), y: tf.tensor1d(batch.y, 'int32') };
 }
 // #endregion
 
@@ -34,8 +34,8 @@ export function input(batch: Batch): tf.Tensor2D {
 // false), which is SPEC.md's variant. Glorot-uniform kernels (the recurrent one too, as
 // the shared initialiser draws it), zero biases, embedding uniform(-0.05, 0.05);
 // `createModel` then overwrites them with the shared seeded weights. The model has no
-// dropout, so `ModelOptions.dropout` changes nothing here.
-export function buildModel(): tfl.Sequential {
+// dropout, so `options` change nothing here.
+export function buildModel(options: BuildOptions): tfl.Sequential {
   const { vocabularySize, sequenceLength, embeddingSize, units, classes, embeddingInitLimit } = RNN_SPEC;
   const model = tfl.sequential();
   model.add(
@@ -82,32 +82,31 @@ export function optimizer(): tf.AdamOptimizer {
 // the loss on a gradient tape, takes the gradients of the loss with respect to the model's
 // trainable variables, and applies Adam's update to them; `true` hands the loss back. TF.js
 // unrolls the time steps in JavaScript, forward and backward.
-export async function trainStep(model: tfl.LayersModel, optimizer: tf.Optimizer, batch: Batch): Promise<number> {
+export async function trainStep(model: TfjsModel, batch: Batch): Promise<Float32Array> {
   const lossValue = tf.tidy(() => {
-    const x = input(batch);
-    const labels = tf.tensor1d(batch.y, 'int32');
+    const { x, y } = input(batch);
     // The variables to train, named: without the list TF.js takes every trainable variable
     // alive in the process, another model's too.
-    const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-    return optimizer.minimize(() => loss(model.apply(x, { training: true }) as tf.Tensor2D, labels), true, variables)!;
+    const variables = model.network.trainableWeights.map((w) => w.read() as tf.Variable);
+    return model.optimizer.minimize(() => loss(model.network.apply(x, { training: true }) as tf.Tensor2D, y), true, variables)!;
   });
   // Reading the loss waits for the step: it is done when its loss is known. The read is
   // asynchronous because a GPU backend (webgpu) cannot read synchronously in Node.js.
-  const [value] = await lossValue.data();
+  const value = (await lossValue.data()) as Float32Array;
   lossValue.dispose();
-  return value!;
+  return value;
 }
 
 /** One epoch: a step on each batch of the shared iterator, each loss reported as it is known. */
-export async function trainEpoch(model: tfl.LayersModel, optimizer: tf.Optimizer, batches: Iterable<Batch>, report: (loss: number) => void): Promise<void> {
-  for (const batch of batches) report(await trainStep(model, optimizer, batch));
+export async function trainEpoch(model: TfjsModel, batches: Iterable<Batch>, report: StepReporter): Promise<void> {
+  for (const batch of batches) report(await trainStep(model, batch));
 }
 // #endregion
 
 // #region predict
 // Logits [batch, 2] from the GRU's last output.
-export function predict(model: tfl.LayersModel, batch: Batch): tf.Tensor2D {
-  return tf.tidy(() => model.predict(input(batch), { batchSize: batch.size }) as tf.Tensor2D);
+export async function predict(model: TfjsModel, batch: Batch): Promise<tf.Tensor2D> {
+  return tf.tidy(() => model.network.predict(input(batch).x, { batchSize: batch.size }) as tf.Tensor2D);
 }
 // #endregion
 
@@ -119,9 +118,10 @@ export function accuracy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
 }
 // #endregion
 
-/** The GRU as the harness trains it, starting from the shared seeded weights. */
-export function createModel(options: ModelOptions, backendName: string): TfjsModel {
-  const model = buildModel();
-  setCanonicalWeights(model, RNN_BINDINGS, options.weights);
-  return new TfjsModel({ model, optimizer: optimizer(), bindings: RNN_BINDINGS, steps: { trainStep, trainEpoch, predict, accuracy }, backendName });
+/** The GRU as the harness trains it on the TF.js backend `backendName`, from the shared seeded weights. */
+export async function createModel(options: ModelOptions, backendName: string): Promise<TfjsModel> {
+  await activateBackend(backendName); // the variables are made on the active backend
+  const network = buildModel(options);
+  setCanonicalWeights(network, RNN_BINDINGS, options.weights);
+  return new TfjsModel({ network, optimizer: optimizer(), bindings: RNN_BINDINGS, steps: { input, trainStep, trainEpoch, predict, accuracy }, backendName });
 }

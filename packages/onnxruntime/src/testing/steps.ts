@@ -4,7 +4,7 @@ import * as cnn from '../cnn.js';
 import type { TrainingProgram } from '../program.js';
 import { cpuProvider } from '../provider.js';
 import * as rnn from '../rnn.js';
-import { OrtModel } from '../trainer.js';
+import { OrtModel } from '../model.js';
 
 /** The model of `program` on the CPU provider, with the steps of its model file. */
 export async function cpuModel(program: TrainingProgram, stepsPerRun = 1): Promise<OrtModel> {

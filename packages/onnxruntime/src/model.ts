@@ -1,12 +1,11 @@
 /**
  * The harness's TrainableModel for both ONNX Runtime models. A model file (cnn.ts, rnn.ts)
- * holds the steps (the batch as tensors, one training run, prediction) and the graphs
- * compiled from it; this class owns the sessions and the state, and calls the steps for
- * every batch of an epoch. ONNX Runtime only runs inference, so a training step is one run
- * of a graph that computes forward, backward and the optimiser update, and hands back the
- * updated parameters and optimiser state. They stay ORT tensors and are fed straight back
- * into the next run as they are; the only copy is the one onnxruntime-node makes of every
- * output.
+ * holds the steps (the harness's ModelFile: the batch as tensors, the training loop and step,
+ * prediction) and the graphs compiled from it; this class owns the sessions and the state, and
+ * calls the steps. ONNX Runtime only runs inference, so a training step is one run of a graph
+ * that computes forward, backward and the optimiser update, and hands back the updated
+ * parameters and optimiser state. They stay ORT tensors and are fed straight back into the next
+ * run as they are; the only copy is the one onnxruntime-node makes of every output.
  *
  * Two ways to run a step, both through the model file's `trainStep`:
  * - one `run` per batch (the step graph), or
@@ -20,12 +19,13 @@
  * then takes one run of a graph that copies it out.
  */
 import { writeFileAtomic, type Batch } from '@rosetta/data';
-import type { KernelEvent, StepReporter, TrainableModel } from '@rosetta/harness';
-import { Graph, serializeModel, type TrainingNames } from '@rosetta/onnx-graph';
+import type { FrameworkTypes, KernelEvent, ModelFile, ModelName, ModelOptions, StepReporter, TrainableModel } from '@rosetta/harness';
+import { Graph, serializeModel, type Optimizer, type Tensor, type TrainingNames } from '@rosetta/onnx-graph';
 import * as ort from 'onnxruntime-node';
 import { OrtProfiler } from './profile.js';
 import type { StateTensor, TrainingProgram } from './program.js';
 import type { Provider } from './provider.js';
+import type { Forward } from './training-graph.js';
 
 type Feeds = Record<string, ort.Tensor>;
 
@@ -35,6 +35,14 @@ export interface BatchTensors {
   readonly y: ort.Tensor;
 }
 
+/**
+ * What one `trainStep` takes: K batches stacked as a training graph takes them, [K, batch, ...],
+ * and the session of that graph (the step graph for K = 1, the chunk graph's Loop for K > 1).
+ */
+export interface TrainingBatch extends BatchTensors {
+  readonly session: ort.InferenceSession;
+}
+
 /** What the training graphs carry from one run to the next, and the names they use for it. */
 export interface TrainingState {
   readonly names: TrainingNames;
@@ -42,26 +50,23 @@ export interface TrainingState {
   readonly tensors: Feeds;
 }
 
-/** The current parameters by name: what the inference and evaluation graphs take besides the batch. */
-export function parameters(state: TrainingState): Feeds {
-  return Object.fromEntries(state.names.params.map((name) => [name, state.tensors[name]!]));
+/**
+ * ONNX Runtime's type for each role of a model file: ORT tensors for data, onnx-graph's graph
+ * values for what becomes graph nodes (buildModel's forward pass, the loss, the optimiser, the
+ * accuracy), and the execution provider to run on.
+ */
+export interface OrtTypes<M extends ModelName = ModelName> extends FrameworkTypes {
+  readonly tensor: ort.Tensor;
+  readonly operand: Tensor;
+  readonly model: Forward<M>;
+  readonly optimizer: Optimizer;
+  readonly trainable: OrtModel;
+  readonly batch: TrainingBatch;
+  readonly runtime: Provider;
 }
 
-/** The steps of a model file that run sessions (the accuracy step is a node of the evaluation graph). */
-export interface ModelSteps {
-  /** The batch as the graphs take it: ORT tensors over its own buffers. */
-  input(batch: Batch): BatchTensors;
-  /** A training run for every batch or chunk of batches of `trainer.runs(batches)`, each run's losses reported. */
-  trainEpoch(trainer: OrtModel, batches: Iterable<Batch>, report: StepReporter): Promise<void>;
-  /** Logits [batch, classes] from one run of an inference graph. */
-  predict(session: ort.InferenceSession, state: TrainingState, batch: Batch): Promise<ort.Tensor>;
-}
-
-/** One `run` of a training graph: its session (the step graph, or the chunk graph's Loop) and the batches it takes, [K, batch, ...]. */
-export interface TrainingRun {
-  readonly session: ort.InferenceSession;
-  readonly batch: BatchTensors;
-}
+/** The steps of a model file this class calls (its accuracy is a node of the evaluation graph). */
+export type OrtSteps = Pick<ModelFile<OrtTypes>, 'input' | 'trainEpoch' | 'predict'>;
 
 /** One batch as the training graph takes it: a leading axis of K = 1 over the same buffers. */
 function stepOf({ x, y }: BatchTensors): BatchTensors {
@@ -157,17 +162,10 @@ function trainingOptions(provider: Provider, names: TrainingNames, state: readon
   return { ...provider.options, preferredOutputLocation: Object.fromEntries([...onDevice, [names.loss, 'cpu']]) };
 }
 
-export interface TrainerOptions {
-  /** Steps per `run`: 1 runs the step graph per batch, K > 1 the Loop graph per K batches. */
-  readonly stepsPerRun: number;
-  /** Record ONNX Runtime's session profiles for `profileKernels` (benches: it slows runs down). */
-  readonly profile?: boolean;
-}
-
 export class OrtModel implements TrainableModel {
   private constructor(
     private readonly program: TrainingProgram,
-    private readonly steps: ModelSteps,
+    private readonly steps: OrtSteps,
     private readonly step: ort.InferenceSession,
     private readonly chunk: ort.InferenceSession | null,
     readonly stepsPerRun: number,
@@ -179,9 +177,14 @@ export class OrtModel implements TrainableModel {
     private readonly readback: ort.InferenceSession | null,
   ) {}
 
-  /** Session creation (graph optimisation, kernel selection) happens here, outside the training timer. */
-  static async create(program: TrainingProgram, steps: ModelSteps, provider: Provider, options: TrainerOptions): Promise<OrtModel> {
-    const k = options.stepsPerRun;
+  /**
+   * Session creation (graph optimisation, kernel selection) happens here, outside the training
+   * timer. `options.stepsPerRun` (default: the provider's) chooses the step graph (1) or the
+   * Loop graph (K); `options.profile` records ONNX Runtime's session profiles for
+   * `profileKernels` (benches: it slows runs down).
+   */
+  static async create(program: TrainingProgram, steps: OrtSteps, provider: Provider, options: Pick<ModelOptions, 'stepsPerRun' | 'profile'>): Promise<OrtModel> {
+    const k = options.stepsPerRun ?? provider.stepsPerRun;
     if (!Number.isInteger(k) || k < 1) throw new Error(`onnxruntime: stepsPerRun must be a positive integer, got ${k}`);
     const profiler = options.profile ? await OrtProfiler.create() : null;
     const state = program.initialState();
@@ -205,13 +208,13 @@ export class OrtModel implements TrainableModel {
   }
 
   /**
-   * The runs of the training graphs over `batches`, in order: one per batch on the step graph,
-   * or one per chunk of K batches on the chunk graph and an epoch's last, shorter chunk batch
-   * by batch. The caller runs each before it asks for the next (the iterator refills its batch
-   * buffers in place). After each run, state it replaced that lives in device memory is
-   * released (the garbage collector knows nothing of device memory) and the profiler notes it.
+   * `batches` as the training graphs take them, in order: one by one for the step graph, or in
+   * chunks of K for the chunk graph and an epoch's last, shorter chunk batch by batch. The
+   * caller trains on each before it asks for the next (the iterator refills its batch buffers in
+   * place). After each step, state it replaced that lives in device memory is released (the
+   * garbage collector knows nothing of device memory) and the profiler notes the run.
    */
-  *runs(batches: Iterable<Batch>): Generator<TrainingRun> {
+  *trainingBatches(batches: Iterable<Batch>): Generator<TrainingBatch> {
     if (this.chunk === null) {
       for (const batch of batches) {
         this.checkSize(batch);
@@ -228,9 +231,9 @@ export class OrtModel implements TrainableModel {
     for (const tensors of buffer.remaining()) yield* this.run(this.step, tensors);
   }
 
-  private *run(session: ort.InferenceSession, batch: BatchTensors): Generator<TrainingRun> {
+  private *run(session: ort.InferenceSession, batch: BatchTensors): Generator<TrainingBatch> {
     const before = Object.entries(this.state.tensors);
-    yield { session, batch };
+    yield { ...batch, session };
     for (const [name, tensor] of before) if (tensor.location === 'gpu-buffer' && this.state.tensors[name] !== tensor) tensor.dispose();
     this.profiler?.ran(session);
   }
@@ -248,14 +251,24 @@ export class OrtModel implements TrainableModel {
     }
   }
 
+  /** The current parameters by name: what the inference and evaluation graphs take besides the batch. */
+  parameters(): Feeds {
+    return Object.fromEntries(this.program.names.params.map((name) => [name, this.state.tensors[name]!]));
+  }
+
+  /** The session of the inference graph for batches of `batchSize` (x, parameters -> logits). */
+  inferenceSession(batchSize: number): Promise<ort.InferenceSession> {
+    return this.inference.get(batchSize);
+  }
+
   async predict(batch: Batch): Promise<Float32Array> {
-    const logits = await this.steps.predict(await this.inference.get(batch.size), this.state, batch);
+    const logits = await this.steps.predict(this, batch);
     return logits.data as Float32Array;
   }
 
-  /** One run of the evaluation graph: the model file's buildModel, dropout off, then its accuracy. */
+  /** One run of the evaluation graph: the model file's forward pass, dropout off, then its accuracy. */
   async evaluate(batch: Batch): Promise<number> {
-    const { accuracy } = await (await this.evaluation.get(batch.size)).run({ ...this.steps.input(batch), ...parameters(this.state) });
+    const { accuracy } = await (await this.evaluation.get(batch.size)).run({ ...this.steps.input(batch), ...this.parameters() });
     return (accuracy!.data as Float32Array)[0]!;
   }
 

@@ -5,7 +5,7 @@ import { initialWeights, type InputFormat, type ModelName, type ModelOptions } f
 import { randomBatch } from '@rosetta/harness/testing';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, test } from 'vitest';
-import { buildProgram } from './framework.js';
+import { buildProgram } from './backend.js';
 import { cpuModel, firstMismatch, train } from './testing/steps.js';
 
 const BATCH = 2;
