@@ -19,6 +19,14 @@ function setup(model: ModelName, dropout = false) {
   return { program: buildProgram(options), batches };
 }
 
+/** A model of setup(model) after two steps, one per batch. */
+async function trainedOnTwoBatches(model: ModelName) {
+  const { program, batches } = setup(model);
+  const trainer = await cpuModel(program);
+  await train(trainer, batches.slice(0, 2));
+  return { program, batches, trainer };
+}
+
 function argmaxRows(logits: Float32Array, classes: number): number[] {
   const rows = [];
   for (let i = 0; i < logits.length; i += classes) {
@@ -47,9 +55,7 @@ describe('OrtModel', () => {
   }, SLOW);
 
   test.each(['cnn', 'rnn'] as const)('%s: the exported inference model predicts what the trainer predicts', async (model) => {
-    const { program, batches } = setup(model);
-    const trainer = await cpuModel(program);
-    await train(trainer, batches.slice(0, 2));
+    const { program, batches, trainer } = await trainedOnTwoBatches(model);
     const dir = await mkdtemp(join(tmpdir(), 'rosetta-export-'));
     try {
       const file = join(dir, `${model}.onnx`);
@@ -73,9 +79,7 @@ describe('OrtModel', () => {
   }, SLOW);
 
   test.each(['cnn', 'rnn'] as const)('%s: evaluate is mean(argmax(logits) == label) over the batch, at any batch size', async (model) => {
-    const { program, batches } = setup(model);
-    const trainer = await cpuModel(program);
-    await train(trainer, batches.slice(0, 2));
+    const { program, batches, trainer } = await trainedOnTwoBatches(model);
     for (const batch of [batches[4]!, randomBatch(model, input, 1, `trainer-test/${model}/single`)]) {
       const predicted = argmaxRows(await trainer.predict(batch), program.classes);
       // Labels chosen from the predictions: right for the first sample, wrong for the others.
