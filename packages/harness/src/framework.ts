@@ -2,7 +2,8 @@
  * The adapter interface every backend implements. The harness runner does everything
  * else (data, timing, which batches are evaluated, results) identically for all of them,
  * so an adapter holds only what is specific to its framework: build the model, train on a
- * batch, predict, and the accuracy of a batch (the steps of its model files).
+ * batch, predict, and the accuracy of a batch (the steps of its model files, whose one
+ * contract is ModelFile in model-file.ts).
  *
  * Frameworks plug in through one small registry (`registry.ts`), loaded lazily, so a
  * backend whose native library is missing costs nothing until it is asked for.
