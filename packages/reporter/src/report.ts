@@ -42,7 +42,7 @@ export interface ReportOptions {
   readonly notebooks?: { readonly run: NotebookRun; readonly execute: NotebookExecutor };
   /** The README whose marked section receives the tables; null leaves every README alone. */
   readonly readme: string | null;
-  /** Defaults to the TF.js and ONNX Runtime families; tests pass their own. */
+  /** Defaults to FAMILIES (the catalogue's families, then PyTorch); tests pass their own. */
   readonly families?: readonly FrameworkFamily[];
   readonly log?: (line: string) => void;
 }

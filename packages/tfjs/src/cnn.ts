@@ -132,5 +132,5 @@ export async function createModel(options: ModelOptions, backendName: string): P
   await activateBackend(backendName); // the variables are made on the active backend
   const network = buildModel(options);
   setCanonicalWeights(network, CNN_BINDINGS, options.weights);
-  return new TfjsModel({ network, optimizer: optimizer(), bindings: CNN_BINDINGS, steps: { input, trainStep, trainEpoch, predict, accuracy }, backendName });
+  return new TfjsModel({ network, optimizer: optimizer(), bindings: CNN_BINDINGS, steps: { trainStep, trainEpoch, predict, accuracy }, backendName });
 }

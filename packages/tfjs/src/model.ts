@@ -27,7 +27,7 @@ export interface TfjsTypes extends FrameworkTypes {
 }
 
 /** The steps of a model file this class calls. */
-export type TfjsSteps = Pick<ModelFile<TfjsTypes>, 'input' | 'trainStep' | 'trainEpoch' | 'predict' | 'accuracy'>;
+export type TfjsSteps = Pick<ModelFile<TfjsTypes>, 'trainStep' | 'trainEpoch' | 'predict' | 'accuracy'>;
 
 export interface ModelParts {
   /** The Layers model the model file built, with the shared weights set. */
@@ -102,7 +102,8 @@ export class TfjsModel implements TrainableModel {
     await activateBackend(this.parts.backendName);
     const { steps } = this.parts;
     const logits = await steps.predict(this, batch);
-    const accuracy = tf.tidy(() => steps.accuracy(logits, steps.input(batch).y));
+    // The labels alone: the model file's `input` would copy the inputs in again, which predict has done.
+    const accuracy = tf.tidy(() => steps.accuracy(logits, tf.tensor1d(batch.y, 'int32')));
     logits.dispose();
     const [value] = await accuracy.data();
     accuracy.dispose();

@@ -123,5 +123,5 @@ export async function createModel(options: ModelOptions, backendName: string): P
   await activateBackend(backendName); // the variables are made on the active backend
   const network = buildModel(options);
   setCanonicalWeights(network, RNN_BINDINGS, options.weights);
-  return new TfjsModel({ network, optimizer: optimizer(), bindings: RNN_BINDINGS, steps: { input, trainStep, trainEpoch, predict, accuracy }, backendName });
+  return new TfjsModel({ network, optimizer: optimizer(), bindings: RNN_BINDINGS, steps: { trainStep, trainEpoch, predict, accuracy }, backendName });
 }
